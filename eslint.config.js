@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Layers point one way: tools → sessions → drivers → page. `notte/` (the API shapes) is a leaf any layer may use.
+const layer = (from, forbidden) => ({
+  files: [`src/${from}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((dir) => ({ group: [`**/${dir}/*`], message: `src/${from} must not import src/${dir} (layers: tools → sessions → drivers → page).` })) }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'src/page/injected/vendor/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  layer('page', ['tools', 'sessions', 'drivers']),
+  layer('drivers', ['tools', 'sessions']),
+  layer('sessions', ['tools']),
+  layer('notte', ['tools', 'sessions', 'drivers', 'page']),
+  { files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli.ts'], rules: { 'no-console': 'off' } },
+);
