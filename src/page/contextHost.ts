@@ -1,0 +1,65 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ObserveSnapshot, PageHost } from './host.js';
+
+export interface ContextHostOptions {
+  downloadsDir: string;
+  uploadRoots?: readonly string[];
+  allowLocalUrls?: boolean;
+  screenshotType?: PageHost['screenshotType'];
+}
+
+/** A PageHost over one BrowserContext: tabs in the order they opened, the active one followed on close. */
+export class ContextHost implements PageHost {
+  readonly context: BrowserContext;
+  readonly downloadsDir: string;
+  readonly uploadRoots: readonly string[];
+  readonly allowLocalUrls: boolean;
+  readonly screenshotType: PageHost['screenshotType'];
+  snapshot: ObserveSnapshot | undefined;
+  lastActionId: string | undefined;
+  readonly #tabs: Page[] = [];
+  #active: Page | undefined;
+
+  private constructor(context: BrowserContext, options: ContextHostOptions) {
+    this.context = context;
+    this.downloadsDir = options.downloadsDir;
+    this.uploadRoots = options.uploadRoots ?? [];
+    this.allowLocalUrls = options.allowLocalUrls ?? false;
+    this.screenshotType = options.screenshotType ?? 'last_action';
+    for (const page of context.pages()) this.#track(page);
+    context.on('page', (page) => this.#track(page));
+  }
+
+  /** Wraps `context`, opening a first tab when it has none. */
+  static async create(context: BrowserContext, options: ContextHostOptions): Promise<ContextHost> {
+    const host = new ContextHost(context, options);
+    if (host.#tabs.length === 0) await context.newPage();
+    return host;
+  }
+
+  page(): Page {
+    const active = this.#active ?? this.#tabs.at(-1);
+    if (active === undefined) throw new Error('The session has no open tab. Open one with a goto_new_tab step.');
+    return active;
+  }
+
+  setActive(page: Page): void {
+    if (!this.#tabs.includes(page)) this.#track(page);
+    this.#active = page;
+  }
+
+  tabs(): Page[] {
+    return [...this.#tabs];
+  }
+
+  #track(page: Page): void {
+    if (this.#tabs.includes(page)) return;
+    this.#tabs.push(page);
+    this.#active ??= page;
+    page.once('close', () => {
+      const index = this.#tabs.indexOf(page);
+      if (index >= 0) this.#tabs.splice(index, 1);
+      if (this.#active === page) this.#active = this.#tabs.at(Math.max(0, index - 1)) ?? this.#tabs.at(-1);
+    });
+  }
+}
