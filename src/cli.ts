@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { OPTIONS, helpText, resolveConfig } from './config.js';
+import type { Config } from './config.js';
+import { LocalDriver } from './drivers/local.js';
+import { errorMessage } from './errors.js';
+import { startHttp } from './http.js';
+import { log, setLogLevel } from './log.js';
+import { createServer } from './server.js';
+import { SessionRegistry } from './sessions/registry.js';
+
+/** Signals and EOF must end the process within 5 s even when a browser does not answer. */
+const SHUTDOWN_DEADLINE_MS = 4_000;
+
+function parseCli(argv: string[]): Config | 'help' {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const option of OPTIONS) {
+    options[option.flag] = option.kind === 'bool' ? { type: 'boolean' } : { type: 'string', multiple: option.kind === 'list' };
+  }
+  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  if (values['help'] === true) return 'help';
+  const raw: Record<string, string | string[] | boolean> = {};
+  for (const [flag, value] of Object.entries(values)) {
+    if (value !== undefined) raw[flag] = Array.isArray(value) ? value.map(String) : value;
+  }
+  return resolveConfig(raw);
+}
+
+async function main(): Promise<void> {
+  let config: Config | 'help';
+  try {
+    config = parseCli(process.argv.slice(2));
+  } catch (error: unknown) {
+    process.stderr.write(`browser-session-mcp: ${errorMessage(error)}\nRun browser-session-mcp --help for the options.\n`);
+    process.exit(2);
+  }
+  if (config === 'help') {
+    process.stdout.write(`${helpText()}\n`);
+    return;
+  }
+  setLogLevel(config.logLevel);
+  const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
+  const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
+  const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls });
+  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir });
+
+  let closeTransport: () => Promise<void> = async () => undefined;
+  let shuttingDown = false;
+  const shutdown = (why: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('info', 'shutting down', { why });
+    setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
+    void (async () => {
+      await closeTransport().catch((error: unknown) => log('warn', 'closing the transport failed', { error: errorMessage(error) }));
+      await registry.shutdown().catch((error: unknown) => log('warn', 'closing browsers failed', { error: errorMessage(error) }));
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  // A browser quirk must not take every other session down with the process.
+  process.on('unhandledRejection', (reason) => log('error', 'unhandled rejection', { error: errorMessage(reason) }));
+  process.on('uncaughtException', (error) => log('error', 'uncaught exception', { error: errorMessage(error), stack: error.stack }));
+
+  if (config.port !== undefined) {
+    const http = await startHttp(config, registry);
+    closeTransport = () => http.close();
+    log('info', `listening on ${http.url}`);
+    return;
+  }
+  const server = createServer(registry, 'stdio');
+  const transport = new StdioServerTransport();
+  closeTransport = () => server.close();
+  // The SDK's stdio transport does not react to EOF; the client closing our stdin is how a stdio conversation ends.
+  process.stdin.once('end', () => shutdown('stdin closed'));
+  process.stdin.once('close', () => shutdown('stdin closed'));
+  await server.connect(transport);
+  log('info', 'serving MCP over stdio');
+}
+
+void main();

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/**
+ * Every flag of the CLI, as data: parsing, `--help` and the README's configuration table come from this list,
+ * so they cannot drift apart.
+ */
+export interface OptionSpec {
+  flag: string;
+  env: string;
+  kind: 'string' | 'int' | 'bool' | 'list';
+  default: string;
+  description: string;
+  /** Test-only knobs are documented but marked as such. */
+  testOnly?: boolean;
+  /** How a list env var splits: at commas, or before each `--flag` (Chromium flags may hold commas). */
+  split?: 'comma' | 'flags';
+}
+
+export const OPTIONS = [
+  { flag: 'port', env: 'BROWSER_SESSION_MCP_PORT', kind: 'int', default: '', description: 'Serve Streamable HTTP on this port (at /mcp, plus GET /healthz) instead of stdio. 0 picks a free port.' },
+  { flag: 'host', env: 'BROWSER_SESSION_MCP_HOST', kind: 'string', default: '127.0.0.1', description: 'Address the HTTP server binds.' },
+  { flag: 'allowed-hosts', env: 'BROWSER_SESSION_MCP_ALLOWED_HOSTS', kind: 'list', default: '', description: 'Extra Host/Origin host names accepted over HTTP (comma-separated); the bound address, localhost and 127.0.0.1 always are.' },
+  { flag: 'auth-token', env: 'BROWSER_SESSION_MCP_AUTH_TOKEN', kind: 'string', default: '', description: 'When set, HTTP requests need `Authorization: Bearer <token>`.' },
+  { flag: 'client-timeout', env: 'BROWSER_SESSION_MCP_CLIENT_TIMEOUT', kind: 'int', default: '300', description: 'Seconds an HTTP conversation may stay silent before it is closed and its sessions stopped.' },
+  { flag: 'max-sessions', env: 'BROWSER_SESSION_MCP_MAX_SESSIONS', kind: 'int', default: '16', description: 'Active browser sessions allowed on the whole server.' },
+  { flag: 'max-sessions-per-client', env: 'BROWSER_SESSION_MCP_MAX_SESSIONS_PER_CLIENT', kind: 'int', default: '5', description: 'Active browser sessions allowed per conversation.' },
+  { flag: 'executable-path', env: 'BROWSER_SESSION_MCP_EXECUTABLE_PATH', kind: 'string', default: '', description: 'Chromium or Chrome binary. Default: the first of the usual install locations that exists.' },
+  { flag: 'browser-arg', env: 'BROWSER_SESSION_MCP_BROWSER_ARGS', kind: 'list', default: '', split: 'flags', description: 'Extra Chromium flag for every browser the server launches (repeat the flag; in the env var, space-separate whole --flags).' },
+  { flag: 'output-dir', env: 'BROWSER_SESSION_MCP_OUTPUT_DIR', kind: 'string', default: '', description: 'Folder for per-session downloads. Default: a fresh folder under the system temp dir.' },
+  { flag: 'upload-root', env: 'BROWSER_SESSION_MCP_UPLOAD_ROOTS', kind: 'list', default: '', description: 'Folders upload_file may read from (repeatable). Default: the output dir and the working directory.' },
+  { flag: 'allow-local-urls', env: 'BROWSER_SESSION_MCP_ALLOW_LOCAL_URLS', kind: 'bool', default: 'false', description: 'Allow file:, chrome:, view-source: and similar URLs in goto and friends.' },
+  { flag: 'log-level', env: 'BROWSER_SESSION_MCP_LOG_LEVEL', kind: 'string', default: 'info', description: 'debug, info, warn or error. Logs go to stderr.' },
+  { flag: 'minute-ms', env: 'BROWSER_SESSION_MCP_MINUTE_MS', kind: 'int', default: '60000', testOnly: true, description: 'Test-only: how many milliseconds one minute of idle_timeout_minutes / max_duration_minutes lasts, so timeouts can be tested in seconds.' },
+] as const satisfies readonly OptionSpec[];
+
+export type OptionName = (typeof OPTIONS)[number]['flag'];
+
+export const ConfigSchema = z.object({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().min(1),
+  allowedHosts: z.array(z.string()),
+  authToken: z.string().optional(),
+  clientTimeoutSeconds: z.number().int().positive(),
+  maxSessions: z.number().int().positive(),
+  maxSessionsPerClient: z.number().int().positive(),
+  executablePath: z.string().optional(),
+  browserArgs: z.array(z.string()),
+  outputDir: z.string().optional(),
+  uploadRoots: z.array(z.string()),
+  allowLocalUrls: z.boolean(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+  minuteMs: z.number().int().positive(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+type RawValues = Partial<Record<OptionName, string | string[] | boolean>>;
+
+function splitList(value: string, split: 'comma' | 'flags'): string[] {
+  const parts = split === 'flags' ? value.split(/\s+(?=--)/) : value.split(',');
+  return parts.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function pick(raw: RawValues, env: NodeJS.ProcessEnv, spec: OptionSpec): string | string[] | boolean {
+  const fromFlag = raw[spec.flag as OptionName];
+  if (fromFlag !== undefined) return fromFlag;
+  const fromEnv = env[spec.env];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (spec.kind === 'list') return splitList(fromEnv, spec.split ?? 'comma');
+    if (spec.kind === 'bool') return fromEnv === 'true' || fromEnv === '1';
+    return fromEnv;
+  }
+  if (spec.kind === 'list') return [];
+  if (spec.kind === 'bool') return spec.default === 'true';
+  return spec.default;
+}
+
+function toInt(flag: string, value: string | string[] | boolean): number | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`--${flag} takes a whole number, got "${value}"`);
+  return Number(value);
+}
+
+/** Repeated flags are already one value each; only env vars were split (in pick). */
+function toList(value: string | string[] | boolean): string[] {
+  if (Array.isArray(value)) return value.map((item) => item.trim()).filter((item) => item !== '');
+  return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
+function toOptionalString(value: string | string[] | boolean): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Flags win over env vars, env vars over defaults. Throws with the flag's name when a value is off. */
+export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.env): Config {
+  const value = (flag: OptionName): string | string[] | boolean => {
+    const spec = OPTIONS.find((option) => option.flag === flag);
+    if (spec === undefined) throw new Error(`unknown option ${flag}`);
+    return pick(raw, env, spec);
+  };
+  const parsed = ConfigSchema.safeParse({
+    port: toInt('port', value('port')),
+    host: toOptionalString(value('host')) ?? '127.0.0.1',
+    allowedHosts: toList(value('allowed-hosts')),
+    authToken: toOptionalString(value('auth-token')),
+    clientTimeoutSeconds: toInt('client-timeout', value('client-timeout')),
+    maxSessions: toInt('max-sessions', value('max-sessions')),
+    maxSessionsPerClient: toInt('max-sessions-per-client', value('max-sessions-per-client')),
+    executablePath: toOptionalString(value('executable-path')),
+    browserArgs: toList(value('browser-arg')),
+    outputDir: toOptionalString(value('output-dir')),
+    uploadRoots: toList(value('upload-root')),
+    allowLocalUrls: value('allow-local-urls') === true,
+    logLevel: toOptionalString(value('log-level')) ?? 'info',
+    minuteMs: toInt('minute-ms', value('minute-ms')),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid configuration: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+  }
+  return parsed.data;
+}
+
+export function helpText(): string {
+  const lines = [
+    'browser-session-mcp: an MCP server that gives AI agents real browser sessions.',
+    '',
+    'Usage: browser-session-mcp [options]          serve MCP over stdio',
+    '       browser-session-mcp --port N [options] serve Streamable HTTP at /mcp',
+    '',
+    'Options (flag, env var, default):',
+  ];
+  for (const option of OPTIONS) {
+    const kind = option.kind === 'bool' ? '' : option.kind === 'list' ? ' <value>…' : ' <value>';
+    const fallback = option.default === '' ? 'none' : option.default;
+    lines.push(`  --${option.flag}${kind}`);
+    lines.push(`      ${option.description}`);
+    lines.push(`      env ${option.env}, default ${fallback}`);
+  }
+  lines.push('  --help', '      Show this help.');
+  return lines.join('\n');
+}

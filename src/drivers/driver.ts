@@ -1,0 +1,36 @@
+import type { PageHost } from '../page/host.js';
+import type { NavigateResult } from '../page/navigate.js';
+import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
+
+/** What a session needs from a backend: the page host to act on, its byte counters, and a way to end it. */
+export interface DriverSession {
+  readonly host: PageHost;
+  /** What the session's browser really applied, echoed in SessionResponse. */
+  readonly applied: { viewportWidth: number | null; viewportHeight: number | null; userAgent: string | null; proxies: boolean };
+  readonly cdpUrl: string | null;
+  networkBytes(): { request: number; response: number };
+  /** Opens a URL in the active tab (session_start's url). */
+  navigate(url: string): Promise<NavigateResult>;
+  /** Releases the session's context (and its own browser, if it has one). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenHooks {
+  /** The browser or page died under the session; the registry marks it `error`. */
+  onCrash(reason: string): void;
+}
+
+export interface OpenRequest {
+  sessionId: string;
+  request: SessionStartRequest;
+  proxy: ProxySettings | undefined;
+  downloadsDir: string;
+}
+
+export interface Driver {
+  open(request: OpenRequest, hooks: OpenHooks): Promise<DriverSession>;
+  /** Closes browsers that no session uses any more (a conversation just ended). */
+  releaseIdle(): Promise<void>;
+  /** Closes every browser. */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,188 @@
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import { BsmError, errorMessage } from '../errors.js';
+import { log } from '../log.js';
+import { ContextHost } from '../page/contextHost.js';
+import { navigate } from '../page/navigate.js';
+import { findChromium } from './chromiumPath.js';
+import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
+
+/** Without these, Chromium phones home at start-up and floods a closed network with refused connections. */
+const QUIET_ARGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+  '--disable-features=Translate,MediaRouter,OptimizationHints',
+];
+
+const DEFAULT_VIEWPORT = { width: 1280, height: 1080 };
+const ASPECT_VIEWPORTS = { '5:4': { width: 1280, height: 1024 }, '16:9': { width: 1280, height: 720 } } as const;
+/** A shared browser with no sessions stays up this long, so the next session_start is warm. */
+const LINGER_MS = 60_000;
+
+export interface LocalDriverOptions {
+  executablePath: string | undefined;
+  browserArgs: readonly string[];
+  uploadRoots: readonly string[];
+  allowLocalUrls: boolean;
+}
+
+interface BrowserEntry {
+  key: string;
+  shared: boolean;
+  browser: Promise<Browser>;
+  contexts: Set<BrowserContext>;
+  crashHooks: Map<BrowserContext, OpenHooks>;
+  closing: boolean;
+  lingerTimer: NodeJS.Timeout | undefined;
+}
+
+/** Embedded backend: Chromium on this machine, one shared browser per launch configuration, one context per session. */
+export class LocalDriver implements Driver {
+  readonly #options: LocalDriverOptions;
+  readonly #entries = new Map<string, BrowserEntry>();
+  #ownCounter = 0;
+
+  constructor(options: LocalDriverOptions) {
+    this.#options = options;
+  }
+
+  async open(open: OpenRequest, hooks: OpenHooks): Promise<DriverSession> {
+    const { request } = open;
+    if (request.headless === false && process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) {
+      throw new BsmError('E_NOT_SUPPORTED', 'headless: false needs a display, and this server has none (DISPLAY is unset).', 'Start the session with headless: true, or run the server under a display (e.g. xvfb-run).');
+    }
+    const executablePath = findChromium(this.#options.executablePath);
+    const ownArgs = request.chrome_args ?? [];
+    const shared = request.headless && ownArgs.length === 0;
+    const args = [...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs];
+    const key = shared ? JSON.stringify({ executablePath, args }) : `own-${++this.#ownCounter}`;
+    const entry = this.#entry(key, shared, () => chromium.launch({ executablePath, headless: request.headless, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }));
+    clearTimeout(entry.lingerTimer);
+
+    let browser: Browser;
+    try {
+      browser = await entry.browser;
+    } catch (error: unknown) {
+      this.#entries.delete(key);
+      throw new BsmError('E_BROWSER_LAUNCH', `Chromium failed to start: ${errorMessage(error).split('\n')[0] ?? ''}`, 'Check --executable-path and chrome_args, then call session_start again.', { cause: error });
+    }
+    const viewport = request.viewport_width && request.viewport_height
+      ? { width: request.viewport_width, height: request.viewport_height }
+      : request.aspect_ratio ? ASPECT_VIEWPORTS[request.aspect_ratio] : DEFAULT_VIEWPORT;
+    const contextOptions: BrowserContextOptions = {
+      viewport,
+      acceptDownloads: request.use_file_storage,
+      ...(request.user_agent ? { userAgent: request.user_agent } : {}),
+      ...(request.extra_http_headers ? { extraHTTPHeaders: request.extra_http_headers } : {}),
+      ...(open.proxy?.type === 'external'
+        ? { proxy: { server: open.proxy.server, ...(open.proxy.username ? { username: open.proxy.username } : {}), ...(open.proxy.password ? { password: open.proxy.password } : {}), ...(open.proxy.bypass ? { bypass: open.proxy.bypass } : {}) } }
+        : {}),
+    };
+    let context: BrowserContext;
+    try {
+      context = await browser.newContext(contextOptions);
+    } catch (error: unknown) {
+      await this.#releaseIfUnused(entry);
+      throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorMessage(error)}`, 'Call session_start again.', { cause: error });
+    }
+    entry.contexts.add(context);
+    entry.crashHooks.set(context, hooks);
+
+    const bytes = { request: 0, response: 0 };
+    context.on('requestfinished', (req) => {
+      req.sizes().then(
+        (sizes) => {
+          bytes.request += sizes.requestHeadersSize + sizes.requestBodySize;
+          bytes.response += sizes.responseHeadersSize + sizes.responseBodySize;
+        },
+        () => undefined, // the context closed before the sizes arrived; nothing left to count
+      );
+    });
+    context.on('page', (page) => page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).')));
+
+    const host = await ContextHost.create(context, {
+      downloadsDir: open.downloadsDir,
+      uploadRoots: this.#options.uploadRoots,
+      allowLocalUrls: this.#options.allowLocalUrls,
+      screenshotType: request.screenshot_type,
+    });
+    for (const page of host.tabs()) page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).'));
+
+    let closed = false;
+    return {
+      host,
+      applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
+      cdpUrl: null,
+      networkBytes: () => ({ ...bytes }),
+      navigate: (url) => navigate(host, url),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        entry.crashHooks.delete(context);
+        entry.contexts.delete(context);
+        await context.close().catch(() => undefined); // already gone with a crashed browser
+        await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
+      },
+    };
+  }
+
+  async releaseIdle(): Promise<void> {
+    await Promise.all([...this.#entries.values()].map((entry) => this.#releaseIfUnused(entry)));
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#entries.values()].map((entry) => this.#closeEntry(entry)));
+  }
+
+  #entry(key: string, shared: boolean, launch: () => Promise<Browser>): BrowserEntry {
+    const existing = this.#entries.get(key);
+    if (existing !== undefined && !existing.closing) return existing;
+    const entry: BrowserEntry = { key, shared, browser: launch(), contexts: new Set(), crashHooks: new Map(), closing: false, lingerTimer: undefined };
+    this.#entries.set(key, entry);
+    entry.browser.then(
+      (browser) => {
+        log('debug', 'browser launched', { key: shared ? 'shared' : key, version: browser.version() });
+        browser.on('disconnected', () => this.#onDisconnected(entry));
+      },
+      () => undefined, // open() reports the launch failure to the caller
+    );
+    return entry;
+  }
+
+  #onDisconnected(entry: BrowserEntry): void {
+    if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
+    clearTimeout(entry.lingerTimer);
+    if (entry.closing) return;
+    log('warn', 'browser exited unexpectedly', { sessions: entry.crashHooks.size });
+    for (const hooks of entry.crashHooks.values()) hooks.onCrash('The browser process exited unexpectedly.');
+    entry.crashHooks.clear();
+    entry.contexts.clear();
+  }
+
+  async #releaseIfUnused(entry: BrowserEntry, afterMs = 0): Promise<void> {
+    if (entry.contexts.size > 0 || entry.closing) return;
+    clearTimeout(entry.lingerTimer);
+    if (afterMs > 0) {
+      entry.lingerTimer = setTimeout(() => void this.#releaseIfUnused(entry), afterMs);
+      entry.lingerTimer.unref();
+      return;
+    }
+    await this.#closeEntry(entry);
+  }
+
+  async #closeEntry(entry: BrowserEntry): Promise<void> {
+    entry.closing = true;
+    clearTimeout(entry.lingerTimer);
+    if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
+    try {
+      const browser = await entry.browser;
+      await browser.close();
+    } catch {
+      // a browser that never launched or already died has nothing left to close
+    }
+  }
+}

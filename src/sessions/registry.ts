@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BsmError, errorMessage } from '../errors.js';
+import { log } from '../log.js';
+import type { Driver, DriverSession } from '../drivers/driver.js';
+import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
+import { Session } from './session.js';
+import { checkSupported } from './unsupported.js';
+
+export interface RegistryLimits {
+  maxSessions: number;
+  maxSessionsPerClient: number;
+  /** Length of one "minute" of the API's limits; shorter only in tests. */
+  minuteMs: number;
+  outputDir: string;
+}
+
+/** Ended sessions an owner can still ask about; older ones are forgotten. */
+const KEEP_ENDED_PER_OWNER = 50;
+
+/**
+ * Every session of the server, each visible to its owner only: an id from another conversation gets exactly the
+ * answer an unknown id gets.
+ */
+export class SessionRegistry {
+  readonly #driver: Driver;
+  readonly #limits: RegistryLimits;
+  readonly #sessions = new Map<string, Session>();
+  /** Starts in flight hold a slot, so two racing starts cannot pass the limit together. */
+  readonly #pending = new Map<string, number>();
+  readonly #reaper: NodeJS.Timeout;
+  #shuttingDown = false;
+
+  constructor(driver: Driver, limits: RegistryLimits) {
+    this.#driver = driver;
+    this.#limits = limits;
+    const every = Math.min(5_000, Math.max(100, Math.floor(limits.minuteMs / 4)));
+    this.#reaper = setInterval(() => void this.reap(), every);
+    this.#reaper.unref();
+  }
+
+  async start(owner: string, request: SessionStartRequest): Promise<Session> {
+    if (this.#shuttingDown) throw new BsmError('E_SHUTTING_DOWN', 'The server is shutting down.', 'Reconnect and try again.');
+    const proxy = checkSupported(request);
+    await this.reap();
+    this.#reserve(owner);
+    try {
+      const id = randomUUID();
+      const downloadsDir = join(this.#limits.outputDir, id, 'downloads');
+      mkdirSync(downloadsDir, { recursive: true });
+      let session: Session | undefined;
+      const driver = await this.#driver.open(
+        { sessionId: id, request, proxy, downloadsDir },
+        { onCrash: (reason) => void session?.end('error', 'error', reason) },
+      );
+      session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
+      this.#sessions.set(id, session);
+      log('info', 'session started', { session_id: id });
+      return session;
+    } finally {
+      this.#release(owner);
+    }
+  }
+
+  /** The owner's session, whatever its status. */
+  get(owner: string, sessionId: string): Session {
+    const session = this.#sessions.get(sessionId);
+    if (session === undefined || session.owner !== owner) {
+      throw new BsmError('E_SESSION_NOT_FOUND', `No session ${sessionId} in this conversation.`, 'Check the id, or call session_list to see your sessions, or session_start for a new one.');
+    }
+    return session;
+  }
+
+  async status(owner: string, sessionId: string): Promise<SessionResponse> {
+    const session = this.get(owner, sessionId);
+    await this.#expire(session);
+    return session.toResponse();
+  }
+
+  /** Idempotent: stopping an ended session returns it as it ended. */
+  async stop(owner: string, sessionId: string): Promise<SessionResponse> {
+    const session = this.get(owner, sessionId);
+    await this.#expire(session);
+    await session.end('closed', 'manual');
+    return session.toResponse();
+  }
+
+  /** Runs one page operation on an active session, after checking its limits. */
+  async run<T>(owner: string, sessionId: string, op: (driver: DriverSession) => Promise<T>, record: (result: T) => SessionStep): Promise<T> {
+    const session = this.get(owner, sessionId);
+    await this.#expire(session);
+    return session.run(op, record);
+  }
+
+  async list(owner: string, query: { only_active: boolean; page: number; page_size: number }): Promise<SessionList> {
+    await this.reap();
+    const mine = [...this.#sessions.values()]
+      .filter((session) => session.owner === owner && (!query.only_active || session.status === 'active'))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    const from = (query.page - 1) * query.page_size;
+    return {
+      items: mine.slice(from, from + query.page_size).map((session) => session.toResponse()),
+      page: query.page,
+      page_size: query.page_size,
+      has_next: from + query.page_size < mine.length,
+      has_previous: query.page > 1,
+    };
+  }
+
+  /** The conversation ended: stop its sessions, forget them, and close browsers nobody uses any more. */
+  async endOwner(owner: string): Promise<void> {
+    const mine = [...this.#sessions.values()].filter((session) => session.owner === owner);
+    await Promise.all(mine.map((session) => session.end('closed', 'shutdown')));
+    for (const session of mine) this.#sessions.delete(session.id);
+    await this.#driver.releaseIdle();
+  }
+
+  async shutdown(): Promise<void> {
+    this.#shuttingDown = true;
+    clearInterval(this.#reaper);
+    await Promise.all([...this.#sessions.values()].map((session) => session.end('closed', 'shutdown')));
+    await this.#driver.shutdown();
+  }
+
+  activeCount(owner?: string): number {
+    let count = 0;
+    for (const session of this.#sessions.values()) {
+      if (session.status === 'active' && (owner === undefined || session.owner === owner)) count += 1;
+    }
+    return count;
+  }
+
+  async reap(): Promise<void> {
+    const now = new Date();
+    await Promise.all([...this.#sessions.values()].map((session) => this.#expire(session, now)));
+    this.#forgetOldEnded();
+  }
+
+  async #expire(session: Session, now = new Date()): Promise<void> {
+    const reason = session.expiry(now);
+    if (reason === undefined) return;
+    const limit = reason === 'idle_timeout' ? `idle for more than ${session.idleTimeoutMinutes} min` : `older than max_duration_minutes=${session.request.max_duration_minutes}`;
+    await session.end('timed_out', reason, `Session timed out: ${limit}.`).catch((error: unknown) => {
+      log('warn', 'ending a timed-out session failed', { error: errorMessage(error) });
+    });
+  }
+
+  #reserve(owner: string): void {
+    const pendingAll = [...this.#pending.values()].reduce((sum, n) => sum + n, 0);
+    const pendingMine = this.#pending.get(owner) ?? 0;
+    if (this.activeCount(owner) + pendingMine >= this.#limits.maxSessionsPerClient) {
+      throw new BsmError('E_SESSION_LIMIT', `This conversation already has ${this.#limits.maxSessionsPerClient} active sessions (the per-client limit).`, 'Stop one with session_stop (session_list shows them), then start again.');
+    }
+    if (this.activeCount() + pendingAll >= this.#limits.maxSessions) {
+      throw new BsmError('E_SESSION_LIMIT', `The server is at its limit of ${this.#limits.maxSessions} active sessions.`, 'Stop one of your sessions with session_stop, or try again later.');
+    }
+    this.#pending.set(owner, pendingMine + 1);
+  }
+
+  #release(owner: string): void {
+    const left = (this.#pending.get(owner) ?? 1) - 1;
+    if (left <= 0) this.#pending.delete(owner);
+    else this.#pending.set(owner, left);
+  }
+
+  #forgetOldEnded(): void {
+    const endedByOwner = new Map<string, Session[]>();
+    for (const session of this.#sessions.values()) {
+      if (session.status === 'active') continue;
+      const list = endedByOwner.get(session.owner) ?? [];
+      list.push(session);
+      endedByOwner.set(session.owner, list);
+    }
+    for (const ended of endedByOwner.values()) {
+      for (const old of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED_PER_OWNER))) this.#sessions.delete(old.id);
+    }
+  }
+}

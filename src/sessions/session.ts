@@ -1,0 +1,145 @@
+import { BsmError, errorMessage } from '../errors.js';
+import { log } from '../log.js';
+import type { DriverSession } from '../drivers/driver.js';
+import type { SessionResponse, SessionStartRequest, SessionStatus, SessionStep } from '../notte/session.js';
+import { isoDuration } from './duration.js';
+
+export type CloseReason = NonNullable<SessionResponse['close_reason']>;
+
+/** A step keeps what an agent needs to retrace the session, never whole observations. */
+const MAX_STEPS = 500;
+
+/**
+ * One browser session: status moves active → closed | timed_out | error and never back; operations run one at a
+ * time, in call order.
+ */
+export class Session {
+  readonly id: string;
+  readonly owner: string;
+  readonly request: SessionStartRequest;
+  readonly createdAt: Date;
+  readonly #minuteMs: number;
+  readonly #driver: DriverSession;
+  #status: SessionStatus = 'active';
+  #lastAccessedAt: Date;
+  #closedAt: Date | null = null;
+  #error: string | null = null;
+  #closeReason: CloseReason | null = null;
+  #steps: SessionStep[] = [];
+  #queue: Promise<unknown> = Promise.resolve();
+  #finalBytes: { request: number; response: number } | undefined;
+
+  constructor(args: { id: string; owner: string; request: SessionStartRequest; driver: DriverSession; minuteMs: number; createdAt: Date }) {
+    this.id = args.id;
+    this.owner = args.owner;
+    this.request = args.request;
+    this.#driver = args.driver;
+    this.#minuteMs = args.minuteMs;
+    this.createdAt = args.createdAt;
+    this.#lastAccessedAt = args.createdAt;
+  }
+
+  get status(): SessionStatus {
+    return this.#status;
+  }
+
+  get idleTimeoutMinutes(): number {
+    return this.request.timeout_minutes ?? this.request.idle_timeout_minutes;
+  }
+
+  /** Why the session must end now, if it must: idle past its timeout, or past its whole lifetime. */
+  expiry(now: Date): CloseReason | undefined {
+    if (this.#status !== 'active') return undefined;
+    if (now.getTime() > this.createdAt.getTime() + this.request.max_duration_minutes * this.#minuteMs) return 'max_duration';
+    if (now.getTime() > this.#lastAccessedAt.getTime() + this.idleTimeoutMinutes * this.#minuteMs) return 'idle_timeout';
+    return undefined;
+  }
+
+  /**
+   * Runs `op` on the page once the operations before it are done. Touches last_accessed_at before and after,
+   * so a long operation never counts as idle time, and records the step `record` makes of the result.
+   */
+  async run<T>(op: (driver: DriverSession) => Promise<T>, record: (result: T) => SessionStep): Promise<T> {
+    this.assertActive();
+    this.touch();
+    const run = this.#queue.then(async () => {
+      this.assertActive();
+      try {
+        const result = await op(this.#driver);
+        this.#record(record(result));
+        return result;
+      } finally {
+        if (this.#status === 'active') this.touch();
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  touch(): void {
+    this.#lastAccessedAt = new Date();
+  }
+
+  assertActive(): void {
+    if (this.#status !== 'active') {
+      const why = this.#error === null ? '' : ` (${this.#error})`;
+      throw new BsmError('E_SESSION_NOT_ACTIVE', `Session ${this.id} is not active (${this.#status}${why}).`, 'Start a new one with session_start.');
+    }
+  }
+
+  /** Ends the session once; the first reason wins. Releases the browser context at once. */
+  async end(status: Exclude<SessionStatus, 'active'>, reason: CloseReason, error: string | null = null): Promise<void> {
+    if (this.#status !== 'active') return;
+    this.#status = status;
+    this.#closeReason = reason;
+    this.#error = error;
+    this.#closedAt = new Date();
+    this.#finalBytes = this.#driver.networkBytes();
+    log('info', 'session ended', { session_id: this.id, status, reason });
+    try {
+      await this.#driver.close();
+    } catch (caught: unknown) {
+      log('warn', 'closing the browser context failed', { session_id: this.id, error: errorMessage(caught) });
+    }
+  }
+
+  toResponse(now = new Date()): SessionResponse {
+    const end = this.#closedAt ?? now;
+    const bytes = this.#finalBytes ?? this.#driver.networkBytes();
+    const idle = this.idleTimeoutMinutes;
+    return {
+      session_id: this.id,
+      status: this.#status,
+      created_at: this.createdAt.toISOString(),
+      last_accessed_at: this.#lastAccessedAt.toISOString(),
+      closed_at: this.#closedAt?.toISOString() ?? null,
+      duration: isoDuration(end.getTime() - this.createdAt.getTime()),
+      idle_timeout_minutes: idle,
+      timeout_minutes: idle,
+      max_duration_minutes: this.request.max_duration_minutes,
+      steps: [...this.#steps],
+      error: this.#error,
+      close_reason: this.#closeReason,
+      proxies: this.#driver.applied.proxies,
+      browser_type: this.request.browser_type,
+      use_file_storage: this.request.use_file_storage,
+      user_agent: this.#driver.applied.userAgent,
+      viewport_width: this.#driver.applied.viewportWidth,
+      viewport_height: this.#driver.applied.viewportHeight,
+      headless: this.request.headless,
+      solve_captchas: this.request.solve_captchas,
+      web_bot_auth: this.request.web_bot_auth,
+      auth_ids: this.request.auth_ids,
+      network_request_bytes: bytes.request,
+      network_response_bytes: bytes.response,
+      cdp_url: this.#driver.cdpUrl,
+      viewer_url: null,
+      system_hidden: false,
+    };
+  }
+
+  #record(step: SessionStep): void {
+    this.#steps.push(step);
+    if (this.#steps.length > MAX_STEPS) this.#steps.splice(0, this.#steps.length - MAX_STEPS);
+  }
+}

@@ -1,0 +1,7 @@
+import { sessionList } from './sessionList.js';
+import { sessionStart } from './sessionStart.js';
+import { sessionStatus } from './sessionStatus.js';
+import { sessionStop } from './sessionStop.js';
+
+/** Every tool, in the order clients list them: the loop an agent runs, start to stop. */
+export const TOOLS = [sessionStart, sessionStatus, sessionList, sessionStop] as const;

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startSession, startStdio, waitFor } from './harness.js';
+import type { StdioServer } from './harness.js';
+
+// One "minute" lasts 500 ms here (the test-only --minute-ms knob), so limits play out in seconds.
+let server: StdioServer;
+
+beforeAll(async () => {
+  server = await startStdio(['--minute-ms', '500']);
+});
+
+afterAll(async () => {
+  await server.close();
+  await server.exited;
+});
+
+describe('session limits in time', () => {
+  it('times out an idle session and says why', async () => {
+    const id = await startSession(server.client, { idle_timeout_minutes: 2, max_duration_minutes: 15 });
+    expect((await call(server.client, 'session_status', { session_id: id })).structured['status']).toBe('active');
+    const status = await waitFor('idle timeout', () => call(server.client, 'session_status', { session_id: id }), (r) => r.structured['status'] !== 'active', 8_000);
+    expect(status.structured).toMatchObject({ status: 'timed_out', close_reason: 'idle_timeout' });
+    expect(String(status.structured['error'])).toContain('idle');
+    expect(status.structured['closed_at']).not.toBeNull();
+  });
+
+  it('ends a session at max_duration_minutes however busy it is', async () => {
+    const id = await startSession(server.client, { idle_timeout_minutes: 2, max_duration_minutes: 4 });
+    const status = await waitFor('max duration', () => call(server.client, 'session_status', { session_id: id }), (r) => r.structured['status'] !== 'active', 8_000);
+    expect(status.structured).toMatchObject({ status: 'timed_out' });
+    const stop = await call(server.client, 'session_stop', { session_id: id });
+    expect(stop.structured['status']).toBe('timed_out'); // terminal: a stop does not turn it into closed
+  });
+});
