@@ -24,10 +24,13 @@ export function serverArgs(tag: string, extra: readonly string[] = []): string[]
   return [CLI, '--executable-path', chromiumPath(), ...[...TEST_BROWSER_ARGS, `--bsm-test-tag=${tag}`].map((arg) => `--browser-arg=${arg}`), ...extra];
 }
 
-/** Chromium processes (any type) whose command line carries the tag. */
+/**
+ * Chromium processes whose command line carries the tag as a switch of its own. The server's argv holds it too,
+ * but glued to `--browser-arg=`, which the leading space in the pattern rules out.
+ */
 export function chromiumProcesses(tag: string): number[] {
   try {
-    const out = execFileSync('pgrep', ['-f', `bsm-test-tag=${tag}`], { encoding: 'utf8' });
+    const out = execFileSync('pgrep', ['-f', `(^| )--bsm-test-tag=${tag}( |$)`], { encoding: 'utf8' });
     return out.split('\n').filter((line) => line.trim() !== '').map(Number).filter((pid) => pid !== process.pid);
   } catch {
     return []; // pgrep exits 1 when nothing matches

@@ -104,8 +104,7 @@ describe('session tools over stdio', () => {
   });
 
   it('gives chrome_args sessions a browser of their own, closed with the session', async () => {
-    const ownTag = `bsm-test-tag=${server.tag}-own`;
-    const id = await startSession(server.client, { chrome_args: [`--${ownTag}`] });
+    const id = await startSession(server.client, { chrome_args: [`--bsm-test-tag=${server.tag}-own`] });
     expect(chromiumProcesses(`${server.tag}-own`).length).toBeGreaterThan(0);
     await call(server.client, 'session_stop', { session_id: id });
     await waitFor('the own browser to exit', () => chromiumProcesses(`${server.tag}-own`).length, (n) => n === 0);
