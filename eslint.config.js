@@ -27,5 +27,5 @@ export default tseslint.config(
   layer('drivers', ['tools', 'sessions']),
   layer('sessions', ['tools']),
   layer('notte', ['tools', 'sessions', 'drivers', 'page']),
-  { files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli.ts'], rules: { 'no-console': 'off' } },
+  { files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'src/cli.ts'], rules: { 'no-console': 'off' } },
 );

@@ -69,6 +69,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => log('error', 'unhandled rejection', { error: errorMessage(reason) }));
   process.on('uncaughtException', (error) => log('error', 'uncaught exception', { error: errorMessage(error), stack: error.stack }));
 
+  // After the handshake and the first tools/list, which must not wait for it.
+  setTimeout(() => driver.prewarm(), 1_000).unref();
+
   if (config.port !== undefined) {
     const http = await startHttp(config, registry);
     closeTransport = () => http.close();

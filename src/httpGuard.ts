@@ -23,7 +23,7 @@ export function checkHostAndOrigin(req: IncomingMessage, allowed: Set<string>): 
   if (host === undefined || !allowed.has(hostnameOf(host))) return `Host header "${host ?? ''}" is not allowed`;
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== 'null') {
-    let originHost = '';
+    let originHost: string;
     try {
       originHost = new URL(origin).hostname.toLowerCase();
     } catch {

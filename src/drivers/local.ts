@@ -1,4 +1,3 @@
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { BsmError, errorMessage } from '../errors.js';
 import { log } from '../log.js';
@@ -60,7 +59,11 @@ export class LocalDriver implements Driver {
     const shared = request.headless && ownArgs.length === 0;
     const args = [...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs];
     const key = shared ? JSON.stringify({ executablePath, args }) : `own-${++this.#ownCounter}`;
-    const entry = this.#entry(key, shared, () => chromium.launch({ executablePath, headless: request.headless, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }));
+    const entry = this.#entry(key, shared, async () => {
+      // Loaded on first use: playwright-core takes longer to import than the rest of the server to start.
+      const { chromium } = await import('playwright-core');
+      return chromium.launch({ executablePath, headless: request.headless, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    });
     clearTimeout(entry.lingerTimer);
 
     let browser: Browser;
@@ -128,6 +131,11 @@ export class LocalDriver implements Driver {
         await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
       },
     };
+  }
+
+  /** Loads playwright-core ahead of the first session_start, once the client has had its tool list. */
+  prewarm(): void {
+    import('playwright-core').catch((error: unknown) => log('warn', 'could not load playwright-core', { error: errorMessage(error) }));
   }
 
   async releaseIdle(): Promise<void> {

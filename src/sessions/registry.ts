@@ -49,12 +49,14 @@ export class SessionRegistry {
       const id = randomUUID();
       const downloadsDir = join(this.#limits.outputDir, id, 'downloads');
       mkdirSync(downloadsDir, { recursive: true });
-      let session: Session | undefined;
+      // A crash can strike before the Session exists; the hook finds it once it does.
+      const ref: { session?: Session } = {};
       const driver = await this.#driver.open(
         { sessionId: id, request, proxy, downloadsDir },
-        { onCrash: (reason) => void session?.end('error', 'error', reason) },
+        { onCrash: (reason) => void ref.session?.end('error', 'error', reason) },
       );
-      session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
+      const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
+      ref.session = session;
       this.#sessions.set(id, session);
       log('info', 'session started', { session_id: id });
       return session;

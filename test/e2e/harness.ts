@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
@@ -10,7 +11,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { chromiumPath, TEST_BROWSER_ARGS } from '../fixtures/chromium.js';
 
-export const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+// This file runs from test/e2e (vitest) and from dist/test/e2e (the bench); both find the package root.
+const nearRoot = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = existsSync(join(nearRoot, 'package.json')) ? nearRoot : join(nearRoot, '..');
+export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 
 function assertBuilt(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does it for you).`);

@@ -1,0 +1,17 @@
+import { benchStartup, startupTable } from './startup.js';
+
+/** npm run bench: every figure the closing notes quote, printed as markdown tables. */
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const wants = (name: string): boolean => only.length === 0 || only.includes(name);
+  if (wants('startup')) {
+    console.log('## Startup and sessions\n');
+    console.log(startupTable(await benchStartup()));
+    console.log();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
