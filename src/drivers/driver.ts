@@ -1,5 +1,8 @@
 import type { PageHost } from '../page/host.js';
-import type { NavigateResult } from '../page/navigate.js';
+import type { Action } from '../notte/actions.js';
+import type { ObserveOptions, ObserveResult } from '../page/observe.js';
+import type { ScrapeDeps, ScrapeParams, ScrapeResult } from '../page/scrape.js';
+import type { StepResult } from '../page/step.js';
 import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
 
 /** What a session needs from a backend: the page host to act on, its byte counters, and a way to end it. */
@@ -9,8 +12,9 @@ export interface DriverSession {
   readonly applied: { viewportWidth: number | null; viewportHeight: number | null; userAgent: string | null; proxies: boolean };
   readonly cdpUrl: string | null;
   networkBytes(): { request: number; response: number };
-  /** Opens a URL in the active tab (session_start's url). */
-  navigate(url: string): Promise<NavigateResult>;
+  observe(options: ObserveOptions): Promise<ObserveResult>;
+  step(action: Action): Promise<StepResult>;
+  scrape(params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
   /** Releases the session's context (and its own browser, if it has one). Safe to call twice. */
   close(): Promise<void>;
 }

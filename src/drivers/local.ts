@@ -2,7 +2,10 @@ import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-
 import { BsmError, errorMessage } from '../errors.js';
 import { log } from '../log.js';
 import { ContextHost } from '../page/contextHost.js';
-import { navigate } from '../page/navigate.js';
+import { installPageHandlers } from '../page/dialogs.js';
+import { observe } from '../page/observe.js';
+import { scrape } from '../page/scrape.js';
+import { step } from '../page/step.js';
 import { findChromium } from './chromiumPath.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
 
@@ -114,6 +117,8 @@ export class LocalDriver implements Driver {
       screenshotType: request.screenshot_type,
     });
     for (const page of host.tabs()) page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).'));
+    // Dialogs, downloads and popups are handled from the first page on, so none can block the session.
+    installPageHandlers(host);
 
     let closed = false;
     return {
@@ -121,7 +126,9 @@ export class LocalDriver implements Driver {
       applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
       cdpUrl: null,
       networkBytes: () => ({ ...bytes }),
-      navigate: (url) => navigate(host, url),
+      observe: (options) => observe(host, options),
+      step: (action) => step(host, action),
+      scrape: (params, deps) => scrape(host, params, deps),
       close: async () => {
         if (closed) return;
         closed = true;

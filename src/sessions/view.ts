@@ -1,27 +1,58 @@
-import type { SessionList, SessionResponse, SessionStartRequest } from '../notte/session.js';
+import type { Action } from '../notte/actions.js';
+import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
+import type { DriverSession } from '../drivers/driver.js';
 import type { SessionRegistry } from './registry.js';
+
+type ObserveOptions = Parameters<DriverSession['observe']>[0];
+type ScrapeParams = Parameters<DriverSession['scrape']>[0];
+type ScrapeDeps = Parameters<DriverSession['scrape']>[1];
+export type ObserveResult = Awaited<ReturnType<DriverSession['observe']>>;
+export type StepResult = Awaited<ReturnType<DriverSession['step']>>;
+export type ScrapeResult = Awaited<ReturnType<DriverSession['scrape']>>;
 
 /** What tools may do with sessions, already bound to the calling conversation. Only methods tools use. */
 export interface SessionsView {
-  start(request: SessionStartRequest): Promise<{ response: SessionResponse; note: string | undefined }>;
+  start(request: SessionStartRequest): Promise<{ response: SessionResponse; opened: StepResult | undefined }>;
   status(sessionId: string): Promise<SessionResponse>;
   stop(sessionId: string): Promise<SessionResponse>;
   list(query: { only_active: boolean; page: number; page_size: number }): Promise<SessionList>;
+  observe(sessionId: string, options: ObserveOptions): Promise<ObserveResult>;
+  step(sessionId: string, action: Action): Promise<StepResult>;
+  scrape(sessionId: string, params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
+}
+
+/** Steps keep what an agent needs to retrace a session, never whole pages. */
+function observationStep(result: ObserveResult): SessionStep {
+  const { metadata, space } = result.observation;
+  return { type: 'observation', value: { url: metadata.url, title: metadata.title, timestamp: metadata.timestamp, actions: space.interaction_actions.length } };
+}
+
+function executionStep(result: StepResult): SessionStep {
+  const { action, success, message } = result.result;
+  return { type: 'execution_result', value: { action, success, message } };
+}
+
+function scrapeStep(result: ScrapeResult): SessionStep {
+  const structured = result.data.structured;
+  return {
+    type: 'execution_result',
+    value: { action: { type: 'scrape' }, success: structured === null || structured.success, message: `${result.data.markdown.length} characters of markdown` },
+  };
 }
 
 export function ownerView(registry: SessionRegistry, owner: string): SessionsView {
+  const step = (sessionId: string, action: Action): Promise<StepResult> => registry.run(owner, sessionId, (driver) => driver.step(action), executionStep);
   return {
     async start(request) {
       const session = await registry.start(owner, request);
-      if (!request.url) return { response: session.toResponse(), note: undefined };
-      const opened = await session.run(
-        (driver) => driver.navigate(request.url ?? ''),
-        (result) => ({ type: 'execution_result', value: { action: { type: 'goto', url: request.url }, success: result.success, message: result.message } }),
-      );
-      return { response: session.toResponse(), note: opened.success ? `${opened.message} Title: "${opened.title}".` : `Warning: ${opened.message}` };
+      const opened = request.url ? await step(session.id, { type: 'goto', url: request.url }) : undefined;
+      return { response: session.toResponse(), opened };
     },
     status: (sessionId) => registry.status(owner, sessionId),
     stop: (sessionId) => registry.stop(owner, sessionId),
     list: (query) => registry.list(owner, query),
+    observe: (sessionId, options) => registry.run(owner, sessionId, (driver) => driver.observe(options), observationStep),
+    step,
+    scrape: (sessionId, params, deps) => registry.run(owner, sessionId, (driver) => driver.scrape(params, deps), scrapeStep),
   };
 }

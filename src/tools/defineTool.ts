@@ -21,7 +21,8 @@ export interface ToolAnswer<Out> {
   images?: ToolImage[];
 }
 
-export interface ToolDefinition<In extends z.ZodObject, Out extends z.ZodObject> {
+/** `input` must describe a JSON object (MCP requires it); a transform after the object is fine. */
+export interface ToolDefinition<In extends z.ZodType, Out extends z.ZodObject> {
   name: string;
   title: string;
   description: string;
@@ -32,12 +33,12 @@ export interface ToolDefinition<In extends z.ZodObject, Out extends z.ZodObject>
 }
 
 /** A defined tool with its argument types erased, so tools of every shape fit one list. */
-export interface Tool extends Omit<ToolDefinition<z.ZodObject, z.ZodObject>, 'handle'> {
+export interface Tool extends Omit<ToolDefinition<z.ZodType, z.ZodObject>, 'handle'> {
   handle(args: unknown, ctx: ToolContext): Promise<ToolAnswer<unknown>>;
 }
 
 /** A tool is data: one schema drives validation, the advertised JSON schema, and the README. */
-export function defineTool<In extends z.ZodObject, Out extends z.ZodObject>(tool: ToolDefinition<In, Out>): Tool {
+export function defineTool<In extends z.ZodType, Out extends z.ZodObject>(tool: ToolDefinition<In, Out>): Tool {
   return {
     ...tool,
     // The MCP server parses every call with tool.input before the handler runs, so args has its output type.

@@ -12,8 +12,8 @@ export const sessionStart = defineTool({
   input: SessionStartInput,
   output: SessionResponse,
   async handle(args, ctx) {
-    const { response, note } = await ctx.sessions.start(args);
+    const { response, opened } = await ctx.sessions.start(args);
     const next = 'Next: observe (to see the page and its action ids) or step with {"type":"goto","url":…}.';
-    return { text: [sessionLine(response), note, next].filter((line) => line !== undefined).join('\n'), structured: response };
+    return { text: [sessionLine(response), opened?.text, next].filter((line) => line !== undefined).join('\n'), structured: response };
   },
 });

@@ -1,0 +1,115 @@
+import { DEFAULT_ACTION_TIMEOUT_MS } from '../../notte/actions.js';
+import type { ActionOf } from '../../notte/actions.js';
+import type { Target } from '../locate.js';
+import { errorText, isTimeout } from './errors.js';
+import { name, onTarget } from './target.js';
+import { failed, ok } from './types.js';
+import type { ActionContext, ActionOutcome } from './types.js';
+
+// A click that cannot happen within 3 s will not happen at 15 s either (covered, hidden, detached); failing early
+// keeps the agent moving. An explicit `timeout` is honoured as given.
+const DEFAULT_CLICK_TIMEOUT_MS = 3_000;
+
+export function clickTimeout(timeout: number): number {
+  return timeout === DEFAULT_ACTION_TIMEOUT_MS ? DEFAULT_CLICK_TIMEOUT_MS : timeout;
+}
+
+export type ClickResult = { ok: true; note: string } | { ok: false; message: string; exception: string | null };
+
+export async function click(ctx: ActionContext, action: ActionOf<'click'>): Promise<ActionOutcome> {
+  return onTarget(ctx, action, async (target) => {
+    const result = await clickTarget(target, clickTimeout(action.timeout));
+    return result.ok ? ok(`Clicked ${name(target)}.${result.note}`) : failed(result.message, result.exception);
+  });
+}
+
+export async function downloadFile(ctx: ActionContext, action: ActionOf<'download_file'>): Promise<ActionOutcome> {
+  return onTarget(ctx, action, async (target) => {
+    const result = await clickTarget(target, clickTimeout(action.timeout));
+    if (!result.ok) return failed(result.message, result.exception);
+    const download = await ctx.events.waitForDownload(ctx.mark, action.timeout);
+    if (download === undefined) {
+      return failed(`Clicked ${name(target)} but no download started within ${action.timeout}ms. Call observe: the page may need another step first.`);
+    }
+    const saved = await download.saved;
+    if (saved.path === null) return failed(`The download of ${download.suggestedFilename} failed: ${saved.error ?? 'unknown error'}.`, saved.error ?? null);
+    return ok(`Downloaded ${download.suggestedFilename} to ${saved.path}.`);
+  });
+}
+
+/** Clicks like a person would; fails fast on disabled elements and names what covers a blocked one. */
+export async function clickTarget(target: Target, timeout: number): Promise<ClickResult> {
+  if (await isDisabled(target)) {
+    return { ok: false, message: `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call observe to check.`, exception: null };
+  }
+  try {
+    await target.handle.click({ timeout });
+    return { ok: true, note: '' };
+  } catch (error) {
+    if (!isTimeout(error)) {
+      return { ok: false, message: `Could not click ${name(target)}: ${errorText(error)}. Call observe again and use a current id.`, exception: errorText(error) };
+    }
+    const hit = await hitTest(target);
+    if (hit.state === 'covered') {
+      return {
+        ok: false,
+        message: `${name(target)} is covered by ${hit.by}, which would get the click. Close or dismiss that first (observe lists its buttons), then click again.`,
+        exception: errorText(error),
+      };
+    }
+    if (hit.state === 'hidden') {
+      return {
+        ok: false,
+        message: `${name(target)} is not visible, so it cannot be clicked. Open the menu or section that contains it, or scroll, then call observe.`,
+        exception: errorText(error),
+      };
+    }
+    // Nothing covers it and it is visible, yet Playwright's checks never passed (endless animation, odd layout):
+    // a JS click does what the user's click would.
+    await target.handle.evaluate((node) => {
+      node.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, view: window }));
+    });
+    return { ok: true, note: ` (Playwright's click timed out after ${timeout}ms; clicked through JavaScript instead)` };
+  }
+}
+
+async function isDisabled(target: Target): Promise<boolean> {
+  return target.handle
+    .evaluate((node) => {
+      if (!(node instanceof Element)) return false;
+      if (node.getAttribute('aria-disabled') === 'true') return true;
+      const control = node as HTMLButtonElement; // `disabled` is read only when the element has it
+      if (typeof control.disabled === 'boolean' && control.disabled) return true;
+      return node.matches('fieldset[disabled] :is(button, input, select, textarea)');
+    })
+    .catch(() => false);
+}
+
+type Hit = { state: 'clear' } | { state: 'hidden' } | { state: 'covered'; by: string };
+
+async function hitTest(target: Target): Promise<Hit> {
+  return target.handle
+    .evaluate((node): Hit => {
+      if (!(node instanceof Element)) return { state: 'clear' };
+      node.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+      const rect = node.getBoundingClientRect();
+      const style = getComputedStyle(node);
+      if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden' || style.display === 'none') return { state: 'hidden' };
+      const x = rect.left + rect.width / 2;
+      const y = rect.top + rect.height / 2;
+      let hit = document.elementFromPoint(x, y);
+      // Descend into shadow roots: the document only reports their host.
+      while (hit?.shadowRoot !== null && hit?.shadowRoot !== undefined) {
+        const inner = hit.shadowRoot.elementFromPoint(x, y);
+        if (inner === null || inner === hit) break;
+        hit = inner;
+      }
+      if (hit === null || hit === node || node.contains(hit) || hit.contains(node)) return { state: 'clear' };
+      const cover = hit.closest('dialog, [role=dialog], [aria-modal], [id], [class]') ?? hit;
+      const id = cover.id === '' ? '' : ` id="${cover.id}"`;
+      const cls = typeof cover.className === 'string' && cover.className.trim() !== '' ? ` class="${cover.className.trim().slice(0, 40)}"` : '';
+      const text = ((cover as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim().slice(0, 50); // undefined on SVG: `??` covers it
+      return { state: 'covered', by: `<${cover.tagName.toLowerCase()}${id}${cls}>${text === '' ? '' : ` "${text}"`}` };
+    })
+    .catch((): Hit => ({ state: 'hidden' }));
+}

@@ -1,0 +1,227 @@
+import type { ElementHandle } from 'playwright-core';
+import type { ActionOf } from '../../notte/actions.js';
+import type { Target } from '../locate.js';
+import { clickTarget, clickTimeout } from './click.js';
+import { errorText } from './errors.js';
+import { name, onTarget } from './target.js';
+import { failed, ok } from './types.js';
+import type { ActionContext, ActionOutcome } from './types.js';
+import { resolveUploadPath } from './uploadPath.js';
+
+/** What kind of control an element is, as far as entering values goes. */
+interface ControlInfo {
+  kind: 'text' | 'select' | 'checkbox' | 'radio' | 'file' | 'other';
+  disabled: boolean;
+  readonly: boolean;
+  secret: boolean;
+}
+
+async function controlInfo(handle: ElementHandle<Node>): Promise<ControlInfo> {
+  return handle.evaluate((node): ControlInfo => {
+    const none: ControlInfo = { kind: 'other', disabled: false, readonly: false, secret: false };
+    if (!(node instanceof HTMLElement)) return none;
+    const disabled = node.matches(':disabled') || node.getAttribute('aria-disabled') === 'true';
+    const readonly = node.matches(':read-only') && !node.isContentEditable && node.getAttribute('role') === null && /^(INPUT|TEXTAREA)$/.test(node.tagName);
+    const role = node.getAttribute('role');
+    if (node instanceof HTMLSelectElement || node instanceof HTMLOptionElement) return { ...none, kind: 'select', disabled };
+    if (node instanceof HTMLInputElement) {
+      const type = node.type;
+      if (type === 'checkbox') return { ...none, kind: 'checkbox', disabled };
+      if (type === 'radio') return { ...none, kind: 'radio', disabled };
+      if (type === 'file') return { ...none, kind: 'file', disabled };
+      if (/^(button|submit|reset|image|hidden)$/.test(type)) return { ...none, disabled };
+      return { kind: 'text', disabled, readonly, secret: type === 'password' };
+    }
+    if (node instanceof HTMLTextAreaElement || node.isContentEditable || role === 'textbox' || role === 'searchbox') {
+      return { kind: 'text', disabled, readonly, secret: false };
+    }
+    if (role === 'checkbox' || role === 'switch') return { ...none, kind: 'checkbox', disabled };
+    if (role === 'radio') return { ...none, kind: 'radio', disabled };
+    if (role === 'combobox' || role === 'listbox') return { ...none, kind: 'select', disabled };
+    return { ...none, disabled };
+  });
+}
+
+async function valueOf(handle: ElementHandle<Node>): Promise<string> {
+  return handle
+    .evaluate((node) => {
+      if (node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement || node instanceof HTMLSelectElement) return node.value;
+      return node instanceof HTMLElement ? node.innerText : (node.textContent ?? '');
+    })
+    .catch(() => '');
+}
+
+function disabledMessage(target: Target): string {
+  return `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call observe to check.`;
+}
+
+export async function fill(
+  ctx: ActionContext,
+  action: ActionOf<'fill' | 'multi_factor_fill' | 'fallback_fill'>,
+): Promise<ActionOutcome> {
+  return onTarget(ctx, action, async (target) => {
+    const info = await controlInfo(target.handle);
+    if (info.disabled) return failed(disabledMessage(target));
+    if (info.readonly) return failed(`${name(target)} is read-only; it cannot be filled.`);
+    if (info.kind === 'select') return selectIn(target, action.value, action.timeout);
+    if (info.kind === 'checkbox' || info.kind === 'radio') {
+      return failed(`${name(target)} is a ${info.kind}; use a check action with value true or false.`);
+    }
+    if (info.kind === 'file') return failed(`${name(target)} is a file input; use upload_file with a file_path.`);
+    const page = target.page;
+    if (action.type === 'fill') {
+      if (action.clear_before_fill) {
+        await target.handle.fill(action.value, { timeout: action.timeout });
+      } else {
+        await target.handle.focus();
+        await target.handle.evaluate(moveCaretToEnd);
+        await page.keyboard.insertText(action.value);
+      }
+    } else {
+      // Both variants type real keystrokes after a click, for widgets that ignore programmatic input.
+      const clicked = await clickTarget(target, clickTimeout(action.timeout));
+      if (!clicked.ok) return failed(clicked.message, clicked.exception);
+      if (action.clear_before_fill && info.kind === 'text') await target.handle.fill('', { timeout: action.timeout });
+      await page.keyboard.type(action.value, { delay: action.type === 'fallback_fill' ? 100 : 0 });
+    }
+    const now = await valueOf(target.handle);
+    const shown = info.secret ? `${action.value.length} characters` : JSON.stringify(action.value);
+    const differs = !info.secret && action.type !== 'multi_factor_fill' && now.trim() !== '' && !now.includes(action.value)
+      ? ` The field now shows ${JSON.stringify(now.slice(0, 80))} (the page reformatted it).`
+      : '';
+    return ok(`Filled ${name(target)} with ${shown}.${differs}`);
+  });
+}
+
+function moveCaretToEnd(node: Node): void {
+  if (node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement) {
+    const end = node.value.length;
+    try {
+      node.setSelectionRange(end, end);
+    } catch {
+      // email/number inputs have no selection API; the caret is already at the end after focus there.
+    }
+    return;
+  }
+  const selection = window.getSelection();
+  if (selection === null) return;
+  const range = document.createRange();
+  range.selectNodeContents(node);
+  range.collapse(false);
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
+export async function check(ctx: ActionContext, action: ActionOf<'check'>): Promise<ActionOutcome> {
+  return onTarget(ctx, action, async (target) => {
+    const info = await controlInfo(target.handle);
+    if (info.disabled) return failed(disabledMessage(target));
+    if (info.kind === 'radio' && !action.value) {
+      return failed(`${name(target)} is a radio button: it cannot be unchecked directly. Check another option of its group instead.`);
+    }
+    if (info.kind !== 'checkbox' && info.kind !== 'radio') {
+      return failed(`${name(target)} is not a checkbox or radio button; use click instead.`);
+    }
+    try {
+      await target.handle.setChecked(action.value, { timeout: clickTimeout(action.timeout) });
+    } catch (error) {
+      // Styled forms hide the native input and show its label: clicking the label is what a person does.
+      const label = await target.handle.evaluateHandle((node) => (node instanceof HTMLInputElement ? (node.labels?.[0] ?? null) : null));
+      const labelElement = label.asElement();
+      if (labelElement === null) return failed(`Could not ${action.value ? 'check' : 'uncheck'} ${name(target)}: ${errorText(error)}.`, errorText(error));
+      await labelElement.click({ timeout: clickTimeout(action.timeout) });
+    }
+    const checked = await target.handle.isChecked().catch(() => !action.value);
+    if (checked !== action.value) {
+      return failed(`${name(target)} is still ${checked ? 'checked' : 'unchecked'} after the click; the page may block it. Call observe.`);
+    }
+    return ok(`${action.value ? 'Checked' : 'Unchecked'} ${name(target)}.`);
+  });
+}
+
+export async function selectDropdownOption(ctx: ActionContext, action: ActionOf<'select_dropdown_option'>): Promise<ActionOutcome> {
+  return onTarget(ctx, action, async (target) => {
+    const info = await controlInfo(target.handle);
+    if (info.disabled) return failed(disabledMessage(target));
+    return selectIn(target, action.value, action.timeout);
+  });
+}
+
+interface OptionMatch {
+  index: number;
+  text: string;
+  options: string[];
+}
+
+async function selectIn(target: Target, value: string, timeout: number): Promise<ActionOutcome> {
+  const select = await target.handle.evaluateHandle((node) =>
+    node instanceof HTMLOptionElement ? node.closest('select') : node instanceof HTMLSelectElement ? node : null,
+  );
+  const selectElement = select.asElement();
+  if (selectElement === null) return selectCustom(target, value, timeout);
+  const match = await selectElement.evaluate((node, wanted): OptionMatch => {
+    const options = [...(node as HTMLSelectElement).options]; // the handle came from closest('select') / instanceof above
+    const norm = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
+    const tests = [
+      (o: HTMLOptionElement) => o.value === wanted,
+      (o: HTMLOptionElement) => o.text.trim() === wanted.trim(),
+      (o: HTMLOptionElement) => norm(o.text) === norm(wanted) || norm(o.value) === norm(wanted),
+      (o: HTMLOptionElement) => norm(o.text).includes(norm(wanted)),
+    ];
+    for (const test of tests) {
+      const index = options.findIndex(test);
+      const option = options[index];
+      if (option !== undefined) return { index, text: option.text.trim(), options: [] };
+    }
+    return { index: -1, text: '', options: options.slice(0, 15).map((o) => o.text.trim()) };
+  }, value);
+  if (match.index < 0) {
+    return failed(`${name(target)} has no option ${JSON.stringify(value)}. Options: ${match.options.map((o) => JSON.stringify(o)).join(', ')}.`);
+  }
+  await selectElement.selectOption({ index: match.index }, { timeout });
+  return ok(`Selected ${JSON.stringify(match.text)} in ${name(target)}.`);
+}
+
+/** Non-native dropdowns: open it, then click the option a person would see. */
+async function selectCustom(target: Target, value: string, timeout: number): Promise<ActionOutcome> {
+  const opened = await clickTarget(target, clickTimeout(timeout));
+  if (!opened.ok) return failed(opened.message, opened.exception);
+  const option = target.page
+    .getByRole('option', { name: value, exact: true })
+    .or(target.page.getByRole('menuitem', { name: value, exact: true }))
+    .or(target.page.getByText(value, { exact: true }))
+    .filter({ visible: true })
+    .first();
+  try {
+    await option.click({ timeout: Math.min(timeout, 2_000) });
+  } catch {
+    return failed(`Opened ${name(target)}, but no visible option ${JSON.stringify(value)} appeared. Call observe to see the open list and click an option by id.`);
+  }
+  return ok(`Opened ${name(target)} and chose ${JSON.stringify(value)}.`);
+}
+
+export async function uploadFile(ctx: ActionContext, action: ActionOf<'upload_file'>): Promise<ActionOutcome> {
+  const verdict = await resolveUploadPath(ctx.host.uploadRoots, action.file_path);
+  if (!verdict.ok) return failed(verdict.reason);
+  return onTarget(ctx, action, async (target) => {
+    const info = await controlInfo(target.handle);
+    if (info.disabled) return failed(disabledMessage(target));
+    if (info.kind === 'file') {
+      await target.handle.setInputFiles(verdict.path, { timeout: action.timeout });
+    } else {
+      // A styled "Choose file" button opens the chooser from script; answer the chooser instead.
+      const chooser = target.page.waitForEvent('filechooser', { timeout: clickTimeout(action.timeout) });
+      const clicked = await clickTarget(target, clickTimeout(action.timeout));
+      if (!clicked.ok) {
+        chooser.catch(() => undefined);
+        return failed(clicked.message, clicked.exception);
+      }
+      try {
+        await (await chooser).setFiles(verdict.path);
+      } catch (error) {
+        return failed(`${name(target)} did not open a file chooser. Find the file input (input type=file) with observe and upload to it.`, errorText(error));
+      }
+    }
+    return ok(`Uploaded ${verdict.path} to ${name(target)}.`);
+  });
+}

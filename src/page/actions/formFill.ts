@@ -1,0 +1,103 @@
+import type { ActionOf, FormFillKey } from '../../notte/actions.js';
+import { errorText } from './errors.js';
+import { failed, ok } from './types.js';
+import type { ActionContext, ActionOutcome } from './types.js';
+
+/**
+ * form_fill: values by meaning (email, first_name…) matched to the page's fields through their autocomplete
+ * tokens, then their name/id/label. Each field is filled at most once.
+ */
+
+// HTML autocomplete tokens (WHATWG "autofill field names") for each Notte key.
+const AUTOCOMPLETE: Record<FormFillKey, string[]> = {
+  title: ['honorific-prefix'], first_name: ['given-name'], middle_name: ['additional-name'], last_name: ['family-name'],
+  full_name: ['name'], email: ['email'], company: ['organization'], address1: ['address-line1', 'street-address'],
+  address2: ['address-line2'], address3: ['address-line3'], city: ['address-level2'], state: ['address-level1'],
+  postal_code: ['postal-code'], country: ['country', 'country-name'], phone: ['tel', 'tel-national'],
+  cc_name: ['cc-name'], cc_number: ['cc-number'], cc_exp_month: ['cc-exp-month'], cc_exp_year: ['cc-exp-year'],
+  cc_exp: ['cc-exp'], cc_cvv: ['cc-csc'], username: ['username'], password: ['current-password'],
+  current_password: ['current-password'], new_password: ['new-password'], totp: ['one-time-code'],
+};
+
+// Fallback patterns over name, id, placeholder and label text.
+const PATTERNS: Record<FormFillKey, string> = {
+  title: '^(title|salutation|prefix)$', first_name: 'first.?name|given|fname|forename', middle_name: 'middle',
+  last_name: 'last.?name|family|surname|lname', full_name: '^(full.?)?name$|your.?name', email: 'e.?mail',
+  company: 'company|organi[sz]ation|employer', address1: 'address.?(line)?.?1|street|^address$', address2: 'address.?(line)?.?2|apt|suite',
+  address3: 'address.?(line)?.?3', city: 'city|town|locality', state: 'state|province|region|county',
+  postal_code: 'zip|postal|postcode', country: 'country', phone: 'phone|tel|mobile', cc_name: 'card.?holder|name.?on.?card|cc.?name',
+  cc_number: 'card.?number|cc.?num|cardnumber', cc_exp_month: 'exp.*month|cc.?month', cc_exp_year: 'exp.*year|cc.?year',
+  cc_exp: 'expir|cc.?exp|mm.?yy', cc_cvv: 'cvv|cvc|csc|security.?code', username: 'user.?name|login|userid',
+  password: 'password|passwd|pwd', current_password: 'password|passwd|pwd', new_password: 'new.?password|confirm',
+  totp: 'otp|one.?time|2fa|verification.?code|auth.?code',
+};
+
+interface FieldMatch {
+  key: string;
+  index: number;
+}
+
+export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>): Promise<ActionOutcome> {
+  const page = ctx.host.page();
+  const keys = Object.keys(action.value) as FormFillKey[]; // keys were validated against FORM_FILL_KEYS by the schema
+  const wanted = keys.map((key) => ({ key, tokens: AUTOCOMPLETE[key], pattern: PATTERNS[key] }));
+  const matches = await page.evaluate(matchFields, wanted);
+  const fields = page.locator(FIELD_SELECTOR);
+  const filled: string[] = [];
+  const problems: string[] = [];
+  for (const { key, index } of matches) {
+    const value = action.value[key as FormFillKey]; // `key` came back from the list sent above
+    if (value === undefined || value === null) continue;
+    const field = fields.nth(index);
+    try {
+      const tag = await field.evaluate((el) => el.tagName);
+      if (tag === 'SELECT') {
+        await field.selectOption({ label: value }, { timeout: 2_000 }).catch(() => field.selectOption(value, { timeout: 2_000 }));
+      } else {
+        await field.fill(value, { timeout: 2_000 });
+      }
+      filled.push(key);
+    } catch (error) {
+      problems.push(`${key} (${errorText(error)})`);
+    }
+  }
+  const missing = keys.filter((key) => !matches.some((m) => m.key === key));
+  const notes = [
+    missing.length > 0 ? `no field found for ${missing.join(', ')}` : '',
+    problems.length > 0 ? `could not fill ${problems.join('; ')}` : '',
+  ].filter((n) => n !== '');
+  if (filled.length === 0) {
+    return failed(`form_fill filled nothing: ${notes.join('; ')}. Call observe and fill the fields by id.`);
+  }
+  return ok(`Filled ${filled.join(', ')}.${notes.length > 0 ? ` Note: ${notes.join('; ')}; fill those by id.` : ''}`);
+}
+
+const FIELD_SELECTOR = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio]):not([type=file]), select, textarea';
+
+/** In-page: for each wanted key, the index (among FIELD_SELECTOR matches) of the best visible, enabled field. */
+function matchFields(wanted: { key: string; tokens: string[]; pattern: string }[]): FieldMatch[] {
+  const selector = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio]):not([type=file]), select, textarea';
+  const fields = [...document.querySelectorAll<HTMLInputElement>(selector)]; // reading attributes common to input/select/textarea
+  const used = new Set<number>();
+  const describe = (el: HTMLInputElement): string[] =>
+    [el.name, el.id, el.getAttribute('placeholder') ?? '', el.getAttribute('aria-label') ?? '', ...[...(el.labels ?? [])].map((l) => l.innerText)]
+      .map((part) => part.trim().toLowerCase())
+      .filter((part) => part !== '');
+  const usable = (el: HTMLInputElement): boolean => !el.disabled && !el.readOnly && el.getClientRects().length > 0;
+  const out: FieldMatch[] = [];
+  for (const w of wanted) {
+    let index = fields.findIndex((el, i) => !used.has(i) && usable(el) && w.tokens.includes((el.getAttribute('autocomplete') ?? '').toLowerCase().split(/\s+/).pop() ?? ''));
+    if (index < 0) {
+      const re = new RegExp(w.pattern, 'i');
+      const passwordKey = /password/.test(w.key);
+      index = fields.findIndex((el, i) => !used.has(i) && usable(el) && (passwordKey ? el.type === 'password' : el.type !== 'password') && describe(el).some((part) => re.test(part)));
+      if (index < 0 && w.key === 'email') index = fields.findIndex((el, i) => !used.has(i) && usable(el) && el.type === 'email');
+      if (index < 0 && passwordKey) index = fields.findIndex((el, i) => !used.has(i) && usable(el) && el.type === 'password');
+    }
+    if (index >= 0) {
+      used.add(index);
+      out.push({ key: w.key, index });
+    }
+  }
+  return out;
+}

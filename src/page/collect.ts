@@ -1,0 +1,167 @@
+import type { ElementHandle, Frame, Page } from 'playwright-core';
+import { remapIds, slotIndexes } from './injected/observeRegistry.js';
+import type { RawElement, RawViewport, WalkArgs, WalkResult } from './injected/observeTypes.js';
+import { walkFrame } from './injected/walkFrame.js';
+
+/** One element with its final id, in top-page terms. */
+export interface PageElement {
+  id: string;
+  frame: Frame;
+  framePath: string[];
+  role: string;
+  tag: string;
+  name: string;
+  selector: string;
+  value?: string;
+  placeholder?: string;
+  options?: string[];
+  moreOptions?: number;
+  checked?: boolean | 'mixed';
+  disabled?: boolean;
+  expanded?: boolean;
+  selected?: boolean;
+  inputType?: string;
+  context?: string;
+  /** Top-viewport CSS pixels at observe time. */
+  bbox: { x: number; y: number; width: number; height: number };
+}
+
+export type PagePart = string | PageElement;
+
+/** One reading line; `top`/`bottom` in top-page coordinates (viewport + scroll). */
+export interface PageLine {
+  top: number;
+  bottom: number;
+  heading: number;
+  parts: PagePart[];
+}
+
+export interface CollectedPage {
+  title: string;
+  viewport: RawViewport;
+  lines: PageLine[];
+  elements: PageElement[];
+  modal: boolean;
+  /** Elements visited across frames and frames walked, for the bench. */
+  visited: number;
+  frames: number;
+}
+
+interface FrameWalk {
+  frame: Frame;
+  framePath: string[];
+  result: WalkResult;
+  children: Map<number, FrameWalk>;
+  /** Where this frame's viewport origin sits in the top viewport. */
+  dx: number;
+  dy: number;
+}
+
+const MAX_FRAME_DEPTH = 5;
+
+export const WALK_LIMITS: Omit<WalkArgs, 'epoch'> = { maxOptions: 12, maxLabel: 80 };
+
+/**
+ * Walks the page and each visible iframe (one evaluation per frame, children in parallel), stitches the frames
+ * in document order at their iframe's position, and gives the final Notte ids: per-prefix counters from 1.
+ */
+export async function collectPage(page: Page, epoch: number): Promise<CollectedPage> {
+  const args: WalkArgs = { epoch, ...WALK_LIMITS };
+  const top = await walkTree(page.mainFrame(), [], 0, 0, args, 0);
+  if (top === undefined) throw new Error('The page could not be read (it navigated or closed during observe).');
+  const sy = top.result.viewport.sy;
+  const lines: PageLine[] = [];
+  const elements: PageElement[] = [];
+  const counters = new Map<string, number>();
+  const renames = new Map<FrameWalk, { pairs: [number, string][]; changed: boolean }>();
+  let visited = 0;
+  let frames = 0;
+  let modal = false;
+
+  const stitch = (walk: FrameWalk): void => {
+    frames++;
+    visited += walk.result.visited;
+    modal ||= walk.result.modal;
+    const rename = { pairs: [] as [number, string][], changed: false };
+    renames.set(walk, rename);
+    for (const line of walk.result.lines) {
+      if (line.f !== undefined) {
+        const child = walk.children.get(line.f);
+        if (child !== undefined) stitch(child);
+        continue;
+      }
+      const parts: PagePart[] = [];
+      for (const part of line.parts) {
+        if (typeof part === 'string') {
+          parts.push(part);
+          continue;
+        }
+        const raw = walk.result.els[part];
+        if (raw === undefined) continue;
+        const prefix = raw.id.charAt(0);
+        const count = (counters.get(prefix) ?? 0) + 1;
+        counters.set(prefix, count);
+        const element = toElement(raw, `${prefix}${count}`, walk);
+        rename.pairs.push([part, element.id]);
+        if (element.id !== raw.id) rename.changed = true;
+        elements.push(element);
+        parts.push(element);
+      }
+      lines.push({ top: line.y + walk.dy + sy, bottom: line.b + walk.dy + sy, heading: line.h, parts });
+    }
+  };
+  stitch(top);
+
+  await Promise.all(
+    [...renames].filter(([, rename]) => rename.changed).map(([walk, rename]) =>
+      walk.frame.evaluate(remapIds, { epoch, pairs: rename.pairs }).catch(() => false),
+    ),
+  );
+  return { title: top.result.title, viewport: top.result.viewport, lines, elements, modal, visited, frames };
+}
+
+function toElement(raw: RawElement, id: string, walk: FrameWalk): PageElement {
+  const { x, y, w, h, sel, ...rest } = raw;
+  return {
+    ...rest,
+    id,
+    frame: walk.frame,
+    framePath: walk.framePath,
+    selector: sel,
+    bbox: { x: Math.round(x + walk.dx), y: Math.round(y + walk.dy), width: Math.round(w), height: Math.round(h) },
+  };
+}
+
+async function walkTree(frame: Frame, framePath: string[], dx: number, dy: number, args: WalkArgs, depth: number): Promise<FrameWalk | undefined> {
+  let result: WalkResult;
+  try {
+    // walkFrame builds this JSON from a WalkResult it type-checks; nothing else writes it.
+    result = JSON.parse(await frame.evaluate(walkFrame, args)) as WalkResult;
+  } catch {
+    // A frame that navigates, detaches or refuses scripts mid-walk is left out; the rest of the page still reads.
+    return undefined;
+  }
+  const walk: FrameWalk = { frame, framePath, result, children: new Map(), dx, dy };
+  const childFrames = frame.childFrames();
+  if (result.slots.length === 0 || childFrames.length === 0 || depth >= MAX_FRAME_DEPTH) return walk;
+
+  const owners = await Promise.all(childFrames.map((child) => child.frameElement().catch(() => undefined)));
+  const pairs = childFrames
+    .map((child, i) => ({ child, owner: owners[i] }))
+    .filter((pair): pair is { child: Frame; owner: ElementHandle<HTMLElement | SVGElement> } => pair.owner !== undefined);
+  try {
+    const indexes = await frame.evaluate(slotIndexes, pairs.map((pair) => pair.owner)).catch(() => [] as number[]);
+    await Promise.all(
+      pairs.map(async ({ child }, i) => {
+        const slotIndex = indexes[i] ?? -1;
+        const slot = result.slots[slotIndex];
+        if (slot === undefined) return;
+        const sub = await walkTree(child, [...framePath, slot.sel], dx + slot.x, dy + slot.y, args, depth + 1);
+        if (sub !== undefined) walk.children.set(slotIndex, sub);
+      }),
+    );
+  } finally {
+    await Promise.all(pairs.map((pair) => pair.owner.dispose().catch(() => undefined)));
+  }
+  return walk;
+}

@@ -1,0 +1,67 @@
+import type { ElementHandle, Frame, Page } from 'playwright-core';
+import { cloneVisible } from './injected/hiddenInPage.js';
+import { collectImages } from './injected/imagesInPage.js';
+import { toMarkdown } from './injected/markdownInPage.js';
+import { scrapeInPage } from './injected/scrapeInPage.js';
+import { collectStructure } from './injected/structureInPage.js';
+import { normalizeTables } from './injected/tablesInPage.js';
+import type { InPageArgs, InPageLib, InPageResult } from './injected/scrapeTypes.js';
+import { vendorBundleExpression } from './vendorScripts.js';
+
+/** The page global the scrape library lives under; non-enumerable, so page scripts walking window miss it. */
+const GLOBAL = '__bsmScrape';
+
+let installer: string | undefined;
+
+/** Statements that define the in-page library (vendor bundles + our helpers) once in the current document. */
+function installStatements(): string {
+  installer ??= [
+    `if (!globalThis.${GLOBAL}) {`,
+    `  const lib = { vendor: ${vendorBundleExpression()},`,
+    `    cloneVisible: ${cloneVisible.toString()},`,
+    `    normalizeTables: ${normalizeTables.toString()},`,
+    `    collectImages: ${collectImages.toString()},`,
+    `    collectStructure: ${collectStructure.toString()},`,
+    `    toMarkdown: ${toMarkdown.toString()},`,
+    `    run: ${scrapeInPage.toString()} };`,
+    `  Object.defineProperty(globalThis, '${GLOBAL}', { value: lib, configurable: true, enumerable: false });`,
+    `}`,
+  ].join('\n');
+  return installer;
+}
+
+/**
+ * Runs the scrape in the page: one evaluate when this document already has the library, two the first time
+ * (install + run in the same string, so the ~120 KB of vendor code crosses CDP once per document).
+ * A string expression, not a function, carries the install: Playwright compiles it through CDP, which pages'
+ * CSP does not govern, so strict-CSP pages scrape too.
+ */
+export async function runScrapeInPage(page: Page, element: ElementHandle<Element> | null, args: InPageArgs): Promise<InPageResult> {
+  if (element === null) {
+    const fast = await page.evaluate(
+      ({ args: a, name }) => {
+        // The global is ours (installStatements) or absent; nothing else writes that name.
+        const lib = (globalThis as unknown as Record<string, InPageLib | undefined>)[name];
+        return lib === undefined ? null : lib.run(lib, a, null);
+      },
+      { args, name: GLOBAL },
+    );
+    if (fast !== null) return fast;
+    const expression = `(() => { ${installStatements()}\n return globalThis.${GLOBAL}.run(globalThis.${GLOBAL}, ${JSON.stringify(args)}, null); })()`;
+    // page.evaluate(string) is typed unknown; the expression returns scrapeInPage's InPageResult.
+    return (await page.evaluate(expression)) as InPageResult;
+  }
+  const run = (): Promise<InPageResult | null> =>
+    element.evaluate((el, { args: a, name }) => {
+      const lib = (globalThis as unknown as Record<string, InPageLib | undefined>)[name];
+      return lib === undefined ? null : lib.run(lib, a, el);
+    }, { args, name: GLOBAL });
+  const fast = await run();
+  if (fast !== null) return fast;
+  const frame: Frame | null = await element.ownerFrame();
+  if (frame === null) throw new Error('The element matched by the selector is no longer in a frame; scrape again.');
+  await frame.evaluate(`(() => { ${installStatements()} })()`);
+  const result = await run();
+  if (result === null) throw new Error('Could not install the scrape script in the page; scrape again.');
+  return result;
+}

@@ -1,0 +1,511 @@
+import type { InPageRegistry, RawElement, RawLine, RawSlot, WalkArgs, WalkResult } from './observeTypes.js';
+
+/**
+ * Runs inside one frame (serialized with toString): no imports, no closures over module scope.
+ *
+ * One pass over the flat tree (open shadow roots and slotted children in rendering order) that does three
+ * things at once: finds what a person could see and use, gives it a provisional id (per-prefix counters in
+ * this frame), and lays the visible text out in reading lines with those elements inline. The elements are
+ * kept in `globalThis.__bsm` so step can resolve ids without another query.
+ *
+ * Returns the WalkResult as JSON text: Playwright's structured serialization of a few thousand small objects
+ * costs several times the walk itself, a single string almost nothing.
+ */
+export function walkFrame(args: WalkArgs): string {
+  const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'meta', 'link', 'title', 'base', 'datalist', 'object', 'embed', 'audio', 'track', 'source', 'map']);
+  const PREFIX: Record<string, string> = {
+    link: 'L', button: 'B', checkbox: 'B', radio: 'B', tab: 'B', menuitem: 'B', menuitemcheckbox: 'B', menuitemradio: 'B', switch: 'B',
+    textbox: 'I', searchbox: 'I', combobox: 'I', listbox: 'I', slider: 'I', spinbutton: 'I', option: 'O', img: 'F', image: 'F', figure: 'F',
+  };
+  const INTERACTIVE_ROLES = new Set([...Object.keys(PREFIX).filter((r) => r !== 'img' && r !== 'image' && r !== 'figure'), 'treeitem']);
+  // Roles whose accessible name comes from their content; fields and containers are named by labels instead.
+  const NAME_FROM_CONTENT = new Set(['link', 'button', 'checkbox', 'radio', 'tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'switch', 'option', 'treeitem', 'img', 'figure', 'generic']);
+  const NATIVE = new Set(['a', 'button', 'input', 'select', 'textarea', 'summary']);
+  const PLAIN_INPUTS = new Set(['text', 'search', 'email', 'tel', 'url', '']);
+  const BUTTON_INPUTS: Record<string, string> = { submit: 'Submit', reset: 'Reset', button: '', image: '' };
+
+  const win = window;
+  const vw = win.innerWidth;
+  const vh = win.innerHeight;
+  const els: Element[] = [];
+  const raw: RawElement[] = [];
+  const slots: Element[] = [];
+  const rawSlots: RawSlot[] = [];
+  const lines: RawLine[] = [];
+  const counters: Record<string, number> = {};
+  const selectorCache = new Map<Element, string>();
+  const rectCache = new Map<Element, DOMRect>();
+  let visited = 0;
+  let modal = false;
+  let lastHeading = '';
+  let line: RawLine = { y: Infinity, b: -Infinity, h: 0, parts: [] };
+
+  interface Ctx {
+    /** Index of the element whose name is being gathered from its content, or -1. */
+    action: number;
+    /** An ancestor hides its whole subtree (opacity 0, clipped to nothing); visibility is per element. */
+    transparent: boolean;
+    /** The parent's own computed visibility, which text nodes inherit. */
+    visible: boolean;
+    cursor: string;
+    /** Text already carried by a control's label. */
+    quiet: boolean;
+  }
+  const texts = new Map<number, string[]>();
+
+  const clip = (s: string, max: number): string => {
+    const t = s.replace(/\s+/g, ' ').trim();
+    return t.length > max ? `${t.slice(0, max - 1).trimEnd()}…` : t;
+  };
+  const rectOf = (el: Element): DOMRect => {
+    let r = rectCache.get(el);
+    if (r === undefined) {
+      r = el.getBoundingClientRect();
+      rectCache.set(el, r);
+    }
+    return r;
+  };
+  const flush = (): void => {
+    if (line.parts.some((p) => typeof p === 'number' || p.trim() !== '')) {
+      // Text whose box has no size still reads in order: place it where the previous line ended.
+      if (line.y === Infinity) {
+        const previous = lines.at(-1);
+        line.y = previous === undefined ? 0 : previous.b;
+        line.b = line.y;
+      }
+      lines.push(line);
+    }
+    line = { y: Infinity, b: -Infinity, h: 0, parts: [] };
+  };
+  const extend = (r: DOMRect): void => {
+    if (r.height <= 0 && r.width <= 0) return;
+    line.y = Math.min(line.y, r.top);
+    line.b = Math.max(line.b, r.bottom);
+  };
+  const addText = (t: string, owner: Element): void => {
+    line.parts.push(t);
+    extend(rectOf(owner));
+  };
+
+  const roleOf = (el: Element): string => {
+    const explicit = (el.getAttribute('role') ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+    if (explicit !== '' && explicit !== 'presentation' && explicit !== 'none' && explicit !== 'generic') return explicit;
+    const tag = el.localName;
+    if (tag === 'a' || tag === 'area') return el.hasAttribute('href') ? 'link' : '';
+    if (tag === 'button' || tag === 'summary') return 'button';
+    if (tag === 'textarea') return 'textbox';
+    if (tag === 'option') return 'option';
+    if (tag === 'img') return 'img';
+    if (tag === 'figure') return 'figure';
+    if (/^h[1-6]$/.test(tag)) return 'heading';
+    if (tag === 'dialog') return 'dialog';
+    if (el instanceof HTMLSelectElement) return el.multiple || el.size > 1 ? 'listbox' : 'combobox';
+    if (el instanceof HTMLInputElement) {
+      const type = el.type;
+      if (type === 'hidden') return '';
+      if (type in BUTTON_INPUTS) return 'button';
+      if (type === 'checkbox' || type === 'radio') return type;
+      if (type === 'range') return 'slider';
+      if (type === 'number') return 'spinbutton';
+      if (type === 'search') return 'searchbox';
+      if (el.hasAttribute('list')) return 'combobox';
+      return 'textbox';
+    }
+    return '';
+  };
+
+  const CONTROLS = 'a[href],button,input:not([type=hidden]),select,textarea,[role=button],[role=link],[role=checkbox]';
+  const textOutside = (root: Element): string => {
+    let out = '';
+    const visit = (n: Node): void => {
+      if (n.nodeType === Node.TEXT_NODE) out += n.nodeValue ?? '';
+      else if (n instanceof Element && !SKIP.has(n.localName) && !n.matches(CONTROLS)) for (const c of Array.from(n.childNodes)) visit(c);
+    };
+    for (const c of Array.from(root.childNodes)) visit(c);
+    return out.trim();
+  };
+
+  const textOf = (node: Node, skipControls: boolean): string => {
+    let out = '';
+    const visit = (n: Node): void => {
+      if (n.nodeType === Node.TEXT_NODE) out += ` ${n.nodeValue ?? ''}`;
+      else if (n instanceof Element) {
+        const tag = n.localName;
+        if (SKIP.has(tag)) return;
+        if (skipControls && (tag === 'select' || tag === 'textarea' || tag === 'input')) return;
+        if (tag === 'img') out += ` ${n.getAttribute('alt') ?? ''}`;
+        for (const c of Array.from(n.childNodes)) visit(c);
+      }
+    };
+    visit(node);
+    return out.replace(/\s+/g, ' ').trim();
+  };
+
+  const labelledBy = (el: Element): string => {
+    const ids = el.getAttribute('aria-labelledby');
+    if (ids === null) return '';
+    const root = el.getRootNode();
+    const find = (id: string): Element | null =>
+      root instanceof Document || root instanceof ShadowRoot ? root.getElementById(id) : null;
+    return ids.split(/\s+/).map((id) => find(id)).map((ref) => (ref === null ? '' : textOf(ref, true))).join(' ').trim();
+  };
+
+  const fieldLabel = (el: Element): string => {
+    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) {
+      const labels = el.labels;
+      if (labels !== null) {
+        for (const label of Array.from(labels)) {
+          const t = textOf(label, true);
+          if (t !== '') return t;
+        }
+      }
+    }
+    return '';
+  };
+
+  /** The name known before the content is read; content-named roles complete it afterwards. */
+  const preName = (el: Element): string => {
+    const by = labelledBy(el);
+    if (by !== '') return by;
+    const aria = (el.getAttribute('aria-label') ?? '').trim();
+    if (aria !== '') return aria;
+    const label = fieldLabel(el);
+    if (label !== '') return label;
+    if (el instanceof HTMLInputElement && el.type in BUTTON_INPUTS) {
+      return el.type === 'image' ? (el.alt || el.value) : el.value || BUTTON_INPUTS[el.type] || '';
+    }
+    if (el instanceof HTMLImageElement) return el.alt.trim();
+    return '';
+  };
+
+  const fallbackName = (el: Element): string => {
+    const title = (el.getAttribute('title') ?? '').trim();
+    if (title !== '') return title;
+    if (el instanceof HTMLAnchorElement) {
+      const href = el.getAttribute('href') ?? '';
+      return href.replace(/^https?:\/\/[^/]+/, '').replace(/[?#].*$/, '').slice(0, 60);
+    }
+    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) {
+      const placeholder = el instanceof HTMLSelectElement ? '' : el.placeholder;
+      return placeholder === '' ? el.name : '';
+    }
+    const svgTitle = el.querySelector('title');
+    return svgTitle === null ? '' : (svgTitle.textContent ?? '').trim();
+  };
+
+  const selectorOf = (el: Element): string => {
+    const cached = selectorCache.get(el);
+    if (cached !== undefined) return cached;
+    const root = el.getRootNode();
+    let sel: string;
+    if (root instanceof Document && el.id !== '' && root.querySelectorAll(`#${CSS.escape(el.id)}`).length === 1) {
+      sel = `#${CSS.escape(el.id)}`;
+    } else if (el === document.documentElement) {
+      sel = 'html';
+    } else {
+      const parent = el.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+      const siblings = el.parentElement !== null ? el.parentElement.children : root instanceof ShadowRoot ? root.children : null;
+      let segment = el.localName.includes(':') ? '*' : CSS.escape(el.localName);
+      if (siblings !== null) {
+        let index = 0;
+        let same = 0;
+        for (const s of Array.from(siblings)) {
+          if (s.localName !== el.localName) continue;
+          same++;
+          if (s === el) index = same;
+        }
+        if (same > 1) segment += `:nth-of-type(${index})`;
+      }
+      sel = parent === null ? segment : `${selectorOf(parent)} > ${segment}`;
+    }
+    selectorCache.set(el, sel);
+    return sel;
+  };
+
+  /** Whether a click at the element would reach it: elementFromPoint at the centre, then four inner points. */
+  const reachable = (el: Element, r: DOMRect): boolean => {
+    const root = el.getRootNode();
+    if (!(root instanceof Document || root instanceof ShadowRoot)) return true;
+    const labels = el instanceof HTMLInputElement ? el.labels : null;
+    const points: [number, number][] = [
+      [r.left + r.width / 2, r.top + r.height / 2],
+      [r.left + r.width * 0.2, r.top + r.height * 0.25],
+      [r.left + r.width * 0.8, r.top + r.height * 0.25],
+      [r.left + r.width * 0.2, r.top + r.height * 0.75],
+      [r.left + r.width * 0.8, r.top + r.height * 0.75],
+    ];
+    let tested = 0;
+    for (const [x, y] of points) {
+      if (x < 0 || y < 0 || x >= vw || y >= vh) continue;
+      tested++;
+      const hit = root.elementFromPoint(x, y);
+      if (hit === null) continue;
+      if (hit === el || el.contains(hit)) return true;
+      if (labels !== null && Array.from(labels).some((l) => l.contains(hit))) return true;
+    }
+    // Out of the viewport: nothing to test against, so keep it (a click scrolls it into view).
+    return tested === 0;
+  };
+
+  const register = (el: Element, role: string, r: DOMRect, nameKnown: string, ctx: Ctx): number => {
+    const prefix = PREFIX[role] ?? 'M';
+    counters[prefix] = (counters[prefix] ?? 0) + 1;
+    const index = els.length;
+    const item: RawElement = {
+      id: `${prefix}${counters[prefix]}`,
+      role: role === '' ? 'generic' : role,
+      tag: el.localName,
+      name: nameKnown,
+      x: r.left,
+      y: r.top,
+      w: r.width,
+      h: r.height,
+      sel: selectorOf(el),
+    };
+    if (lastHeading !== '') item.context = lastHeading;
+    const disabled = el.matches(':disabled') || el.getAttribute('aria-disabled') === 'true';
+    if (disabled) item.disabled = true;
+    if (el instanceof HTMLInputElement) {
+      const type = el.type;
+      if (type === 'checkbox' || type === 'radio') item.checked = el.indeterminate ? 'mixed' : el.checked;
+      else if (!(type in BUTTON_INPUTS)) {
+        if (!PLAIN_INPUTS.has(type)) item.inputType = type;
+        if (type === 'password') {
+          if (el.value !== '') item.value = '••••';
+        } else if (type === 'file') {
+          if (el.files !== null && el.files.length > 0) item.value = Array.from(el.files).map((f) => f.name).join(', ');
+        } else if (el.value !== '') item.value = clip(el.value, args.maxLabel);
+        if (el.placeholder !== '') item.placeholder = clip(el.placeholder, args.maxLabel);
+      }
+    } else if (el instanceof HTMLTextAreaElement) {
+      if (el.value !== '') item.value = clip(el.value, args.maxLabel);
+      if (el.placeholder !== '') item.placeholder = clip(el.placeholder, args.maxLabel);
+    } else if (el instanceof HTMLSelectElement) {
+      const selected = Array.from(el.selectedOptions).map((o) => clip(o.label || o.text, args.maxLabel));
+      if (selected.length > 0 && selected.join('') !== '') item.value = selected.join(', ');
+      const all = Array.from(el.options).map((o) => clip(o.label || o.text, args.maxLabel)).filter((t) => t !== '');
+      item.options = all.slice(0, args.maxOptions);
+      if (all.length > args.maxOptions) item.moreOptions = all.length - args.maxOptions;
+    } else if (el instanceof HTMLElement && el.isContentEditable) {
+      const t = clip(el.innerText, args.maxLabel);
+      if (t !== '') item.value = t;
+    }
+    const ariaChecked = el.getAttribute('aria-checked');
+    if (item.checked === undefined && ariaChecked !== null) item.checked = ariaChecked === 'mixed' ? 'mixed' : ariaChecked === 'true';
+    const pressed = el.getAttribute('aria-pressed');
+    if (item.checked === undefined && pressed !== null) item.checked = pressed === 'true';
+    const expanded = el.getAttribute('aria-expanded');
+    if (expanded !== null) item.expanded = expanded === 'true';
+    else if (el.localName === 'summary' && el.parentElement instanceof HTMLDetailsElement) item.expanded = el.parentElement.open;
+    const selectedAttr = el.getAttribute('aria-selected');
+    if (selectedAttr === 'true') item.selected = true;
+    els.push(el);
+    raw.push(item);
+    line.parts.push(index);
+    extend(r);
+    if (ctx.action >= 0 || NAME_FROM_CONTENT.has(item.role)) texts.set(index, []);
+    return index;
+  };
+
+  const finishName = (index: number, el: Element): void => {
+    const item = raw[index];
+    if (item === undefined) return;
+    let name = item.name;
+    if (name === '' && NAME_FROM_CONTENT.has(item.role)) name = (texts.get(index) ?? []).join(' ');
+    if (name === '') name = fallbackName(el);
+    item.name = clip(name, args.maxLabel);
+    texts.delete(index);
+  };
+
+  /** A visible checkbox or radio often hides its input and draws the label instead: then the label is the control. */
+  const hiddenControlOf = (label: HTMLLabelElement): HTMLInputElement | null => {
+    const control = label.control;
+    if (!(control instanceof HTMLInputElement) || (control.type !== 'checkbox' && control.type !== 'radio')) return null;
+    const s = getComputedStyle(control);
+    const r = control.getBoundingClientRect();
+    const invisible = s.display === 'none' || s.visibility !== 'visible' || Number(s.opacity) === 0 || r.width <= 1 || r.height <= 1;
+    return invisible ? control : null;
+  };
+
+  const visitChildren = (el: Element, ctx: Ctx): void => {
+    if (el instanceof HTMLSlotElement) {
+      const assigned = el.assignedNodes({ flatten: true });
+      const nodes = assigned.length > 0 ? assigned : Array.from(el.childNodes);
+      for (const n of nodes) visit(n, ctx);
+      return;
+    }
+    const root = el.shadowRoot;
+    const kids = root !== null ? root.childNodes : el.childNodes;
+    for (const n of Array.from(kids)) visit(n, ctx);
+  };
+
+  const visit = (node: Node, ctx: Ctx): void => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const t = node.nodeValue ?? '';
+      const owner = node.parentElement;
+      if (ctx.transparent || !ctx.visible || ctx.quiet || t === '') return;
+      if (ctx.action >= 0) {
+        texts.get(ctx.action)?.push(t);
+        return;
+      }
+      if (t.trim() === '') {
+        line.parts.push(' ');
+        return;
+      }
+      if (owner !== null) addText(t, owner);
+      return;
+    }
+    if (!(node instanceof Element)) return;
+    const el = node;
+    const tag = el.localName;
+    if (SKIP.has(tag)) return;
+    visited++;
+    if (el.getAttribute('aria-hidden') === 'true' || el.hasAttribute('inert') || (el.hasAttribute('hidden') && !(el instanceof HTMLSlotElement))) return;
+    const style = getComputedStyle(el);
+    const display = style.display;
+    if (display === 'none') return;
+    if ((tag === 'dialog' && el.matches(':modal')) || el.getAttribute('aria-modal') === 'true') modal = true;
+    if (tag === 'br') {
+      if (ctx.action < 0) flush();
+      return;
+    }
+
+    const block = !display.startsWith('inline') && display !== 'contents' && display !== 'table-cell';
+    if (display === 'table-cell' && ctx.action < 0 && line.parts.length > 0) line.parts.push(' | ');
+    let transparent = ctx.transparent || Number(style.opacity) === 0;
+    if (!transparent && style.overflow !== 'visible') {
+      const r = rectOf(el);
+      transparent = r.width <= 1 || r.height <= 1;
+    }
+    const hidden = transparent || style.visibility !== 'visible';
+    const childCtx: Ctx = { action: ctx.action, transparent, visible: style.visibility === 'visible', cursor: style.cursor, quiet: ctx.quiet };
+
+    if (tag === 'iframe' || tag === 'frame') {
+      const r = rectOf(el);
+      if (hidden || r.width < 2 || r.height < 2) return;
+      if (ctx.action < 0) flush();
+      const x = r.left + (parseFloat(style.borderLeftWidth) || 0) + (parseFloat(style.paddingLeft) || 0);
+      const y = r.top + (parseFloat(style.borderTopWidth) || 0) + (parseFloat(style.paddingTop) || 0);
+      rawSlots.push({ sel: selectorOf(el), x, y, w: el.clientWidth, h: el.clientHeight });
+      slots.push(el);
+      lines.push({ y: r.top, b: r.bottom, h: 0, parts: [], f: rawSlots.length - 1 });
+      return;
+    }
+
+    let role = roleOf(el);
+    let explicitRole = el.hasAttribute('role') && INTERACTIVE_ROLES.has(role);
+    let target: Element = el;
+    if (tag === 'label' && el instanceof HTMLLabelElement) {
+      const control = hiddenControlOf(el);
+      if (control !== null) {
+        role = control.type;
+        explicitRole = true;
+        target = control;
+      } else if (el.control !== null && !(el.control instanceof HTMLInputElement && el.control.type === 'hidden')) {
+        childCtx.quiet = true;
+      }
+    }
+    const editable = el instanceof HTMLElement && el.isContentEditable && !(el.parentElement?.isContentEditable ?? false);
+    if (editable && role === '') role = 'textbox';
+    const native = NATIVE.has(tag) && role !== '';
+    const pointer = style.cursor === 'pointer' && ctx.cursor !== 'pointer' && tag !== 'label';
+    const handler = el.hasAttribute('onclick') || (el instanceof HTMLElement && typeof el.onclick === 'function');
+    const distinct = native || explicitRole || target !== el || editable;
+    const clickable = distinct || pointer || handler;
+    const interactive = ctx.action >= 0 ? distinct : clickable;
+
+    let index = -1;
+    if (interactive && !hidden && tag !== 'html' && tag !== 'body') {
+      const r = rectOf(el);
+      const tiny = r.width <= 1 || r.height <= 1;
+      const offPage = r.right + win.scrollX <= 0 || r.bottom + win.scrollY <= 0;
+      let keep = !tiny && !offPage && reachable(el, r);
+      // What cannot be seen or reached is not read either: its text would describe a control the agent cannot use.
+      if (!keep) childCtx.transparent = true;
+      // A pointer-only wrapper whose only content is real controls adds nothing: the controls get the ids.
+      if (keep && !distinct && el.querySelector(CONTROLS) !== null && textOutside(el) === '') keep = false;
+      if (keep) {
+        if (block && ctx.action < 0) flush();
+        const nameKnown = target !== el ? fieldLabel(target) || textOf(el, true) : preName(el);
+        index = register(el, role, r, nameKnown, ctx);
+        const registered = raw[index];
+        if (target !== el && target instanceof HTMLInputElement && registered !== undefined) {
+          registered.checked = target.checked;
+          if (target.disabled) registered.disabled = true;
+        }
+        childCtx.action = index;
+      }
+    }
+
+    if (tag === 'select' || tag === 'textarea' || tag === 'input') {
+      if (index >= 0) finishName(index, el);
+      return;
+    }
+    if (tag === 'img' || tag === 'svg') {
+      if (index >= 0) {
+        finishName(index, el);
+      } else if (!hidden) {
+        const alt = (el.getAttribute('aria-label') ?? (tag === 'img' ? el.getAttribute('alt') : el.querySelector('title')?.textContent) ?? '').trim();
+        const r = rectOf(el);
+        if (ctx.action >= 0) texts.get(ctx.action)?.push(alt);
+        else if (tag === 'img' && alt !== '' && r.width > 1 && r.height > 1 && !ctx.quiet) addText(` (image: ${alt}) `, el);
+      }
+      return;
+    }
+
+    const heading = role === 'heading' && ctx.action < 0 && index < 0;
+    if (heading) {
+      flush();
+      const level = Number(el.getAttribute('aria-level') ?? tag.slice(1));
+      line.h = level >= 1 && level <= 6 ? level : 2;
+    } else if (block && ctx.action < 0 && index < 0) flush();
+
+    if (tag === 'details' && el instanceof HTMLDetailsElement && !el.open) {
+      const summary = Array.from(el.children).find((c) => c.localName === 'summary');
+      if (summary !== undefined) visit(summary, childCtx);
+    } else {
+      visitChildren(el, childCtx);
+    }
+
+    if (index >= 0) {
+      finishName(index, el);
+      // Nested distinct controls sit right after their container on the same line.
+      if (block && ctx.action < 0) flush();
+    } else if (heading) {
+      lastHeading = clip(line.parts.filter((p): p is string => typeof p === 'string').join(' '), 80);
+      flush();
+    } else if (block && ctx.action < 0) flush();
+  };
+
+  const body = document.body ?? document.documentElement;
+  visit(body, { action: -1, transparent: false, visible: true, cursor: 'auto', quiet: false });
+  flush();
+
+  const ids = new Map<string, Element>();
+  raw.forEach((item, i) => {
+    const el = els[i];
+    if (el !== undefined) ids.set(item.id, el);
+  });
+  const registry: InPageRegistry = { ids, epoch: args.epoch, els, slots };
+  // The registry is the in-page half of the PageHost contract (src/page/host.ts); globalThis has no such key.
+  (globalThis as unknown as { __bsm?: InPageRegistry }).__bsm = registry;
+
+  const scroller = document.scrollingElement ?? document.documentElement;
+  const result: WalkResult = {
+    title: document.title,
+    viewport: {
+      sx: Math.round(win.scrollX),
+      sy: Math.round(win.scrollY),
+      vw,
+      vh,
+      tw: Math.max(scroller.scrollWidth, vw),
+      th: Math.max(scroller.scrollHeight, vh),
+    },
+    lines,
+    els: raw,
+    slots: rawSlots,
+    modal,
+    visited,
+  };
+  return JSON.stringify(result);
+}

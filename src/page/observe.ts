@@ -1,0 +1,234 @@
+import type { Page } from 'playwright-core';
+import { z } from 'zod';
+import { BsmError, errorMessage } from '../errors.js';
+import { DEFAULT_MAX_TOKENS, ObserveInput } from '../notte/observation.js';
+import type { Observation, ObserveInputArgs, ObservedAction, SnapshotMetadata, SpaceCategory } from '../notte/observation.js';
+import { guessCategory } from './category.js';
+import { collectPage } from './collect.js';
+import type { CollectedPage, PageElement } from './collect.js';
+import type { ElementDescriptor, ObserveSnapshot, PageHost } from './host.js';
+import { selectForInstructions } from './rank.js';
+import { composeDescription, estimateTokens, renderChunk, renderHeader, toObservedAction } from './render.js';
+import type { RenderLine, RenderViewport } from './render.js';
+import { takeScreenshot } from './screenshot.js';
+import { checkUrl } from './urlPolicy.js';
+
+export type ObserveOptions = ObserveInputArgs;
+
+export interface ObserveStats {
+  /** Time spent reading the page, navigation excluded. */
+  ms: number;
+  /** Elements visited in the walk, across frames. */
+  nodes: number;
+  frames: number;
+  elements: number;
+}
+
+export interface ObserveResult {
+  observation: Observation;
+  /** The text channel: a one-line header, then space.description. */
+  text: string;
+  screenshot?: Buffer;
+  nextCursor?: string;
+  stats?: ObserveStats;
+}
+
+/** What a cursor needs to hand out the rest of an observation without walking the page again. */
+interface Retained {
+  epoch: number;
+  lines: RenderLine[];
+  viewport: RenderViewport;
+  viewportOnly: boolean;
+  metadata: SnapshotMetadata;
+  activeTab: number;
+  category: SpaceCategory | undefined;
+}
+
+const retained = new WeakMap<PageHost, Retained>();
+
+// The header, the JSON keys of metadata and our notes in the description, as a fixed share of the budget.
+const OVERHEAD_TOKENS = 160;
+const LOAD_WAIT_MS = 3000;
+
+/**
+ * Reads the active tab as Notte's Observation: metadata, a compact page rendering with ids inline, and the
+ * interaction actions. Replaces host.snapshot (ids are valid only against the latest observe).
+ */
+export async function observe(host: PageHost, options: ObserveOptions): Promise<ObserveResult> {
+  const input = parseInput(options);
+  if (input.cursor !== undefined) return continueFrom(host, input.cursor, input);
+  if (input.url !== undefined) await navigate(host, input.url);
+  const started = performance.now();
+
+  const page = host.page();
+  const epoch = (host.snapshot?.epoch ?? 0) + 1;
+  if (isBlank(page.url())) return observeBlank(host, page, epoch, input.screenshot);
+
+  const collected = await collectPage(page, epoch);
+  host.snapshot = toSnapshot(epoch, page.url(), collected.elements);
+  const { metadata, activeTab } = await readMetadata(host, page, collected);
+  const category = guessCategory({ modal: collected.modal, elements: collected.elements });
+  const state: Retained = {
+    epoch,
+    lines: collected.lines,
+    viewport: { sy: collected.viewport.sy, vh: collected.viewport.vh, th: collected.viewport.th },
+    viewportOnly: input.viewport_only,
+    metadata,
+    activeTab,
+    category,
+  };
+  retained.set(host, state);
+
+  let ranked: PageElement[] | undefined;
+  const instructions = input.instructions?.trim() ?? '';
+  if (instructions !== '') {
+    const visible = input.viewport_only ? collected.elements.filter((el) => onScreen(el, collected.viewport)) : collected.elements;
+    const candidates = visible.map((el) => ({ ...el, label: el.name }));
+    ranked = selectForInstructions(candidates, instructions, input.min_nb_actions ?? 0, input.max_nb_actions).map((entry) => entry.item);
+  }
+  const result = build(state, 0, input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, ranked, instructions);
+  if (input.screenshot) result.screenshot = await takeScreenshot(host, page);
+  result.stats = { ms: Math.round(performance.now() - started), nodes: collected.visited, frames: collected.frames, elements: collected.elements.length };
+  return result;
+}
+
+function parseInput(options: ObserveOptions): ObserveInput {
+  try {
+    return ObserveInput.parse(options);
+  } catch (error: unknown) {
+    const detail = error instanceof z.ZodError ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') : errorMessage(error);
+    throw new BsmError('E_INVALID_INPUT', `Invalid observe arguments: ${detail}.`, 'Fix the arguments and call observe again.');
+  }
+}
+
+function build(state: Retained, start: number, maxTokens: number, maxActions: number, ranked: PageElement[] | undefined, instructions: string): ObserveResult {
+  const rankedActions = ranked?.map(toObservedAction);
+  const rankedCost = rankedActions === undefined ? 0 : estimateTokens(JSON.stringify(rankedActions));
+  const budget = Math.max(100, maxTokens - OVERHEAD_TOKENS - estimateTokens(JSON.stringify(state.metadata)) - rankedCost);
+  const chunk = renderChunk({ lines: state.lines, viewport: state.viewport, viewportOnly: state.viewportOnly, start, budget });
+  const nextCursor = chunk.next === undefined ? undefined : `${state.epoch}.${chunk.next}`;
+  const best = rankedActions === undefined ? undefined : { instructions, ids: rankedActions.slice(0, 5).map((action) => action.id) };
+  const description = composeDescription({ chunk, continuation: start > 0, nextCursor, ...(best === undefined ? {} : { best }) });
+  const interaction: ObservedAction[] = rankedActions ?? chunk.elements.slice(0, maxActions).map(toObservedAction);
+  const observation: Observation = {
+    metadata: state.metadata,
+    space: { description, interaction_actions: interaction, ...(state.category === undefined ? {} : { category: state.category }) },
+    ...(nextCursor === undefined ? {} : { next_cursor: nextCursor }),
+  };
+  const text = `${renderHeader(state.metadata, state.activeTab, state.category)}\n${description}`;
+  return { observation, text, ...(nextCursor === undefined ? {} : { nextCursor }) };
+}
+
+function continueFrom(host: PageHost, cursor: string, input: ObserveInput): ObserveResult {
+  const match = /^(\d+)\.(\d+)$/.exec(cursor);
+  const state = retained.get(host);
+  const epoch = match === null ? NaN : Number(match[1]);
+  if (match === null || state === undefined || state.epoch !== epoch || host.snapshot?.epoch !== epoch) {
+    throw new BsmError(
+      'E_INVALID_INPUT',
+      `The cursor "${cursor}" does not belong to the latest observe of this session.`,
+      'Call observe without cursor to read the page again.',
+    );
+  }
+  return build(state, Number(match[2]), input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, undefined, '');
+}
+
+async function navigate(host: PageHost, url: string): Promise<void> {
+  const verdict = checkUrl(url, host.allowLocalUrls);
+  if (!verdict.ok) throw new BsmError('E_URL_REFUSED', verdict.reason, 'Observe an http(s) URL, or open it with a goto step.');
+  const page = host.page();
+  try {
+    await page.goto(verdict.url, { waitUntil: 'domcontentloaded' });
+  } catch (error: unknown) {
+    throw new BsmError('E_INVALID_INPUT', `Could not open ${verdict.url}: ${errorMessage(error).split('\n')[0] ?? ''}`, 'Check the URL, or observe without url to read the current page.', { cause: error });
+  }
+  // Late scripts often draw the controls; wait for load a little, but a slow ad must not hold observe.
+  await page.waitForLoadState('load', { timeout: LOAD_WAIT_MS }).catch(() => undefined);
+}
+
+function isBlank(url: string): boolean {
+  return url === '' || url === 'about:blank';
+}
+
+async function observeBlank(host: PageHost, page: Page, epoch: number, screenshot: boolean): Promise<ObserveResult> {
+  host.snapshot = { epoch, url: page.url(), takenAt: new Date(), elements: new Map() };
+  retained.delete(host);
+  const size = page.viewportSize() ?? { width: 0, height: 0 };
+  const { tabs, activeTab } = await readTabs(host, page);
+  const metadata: SnapshotMetadata = {
+    url: page.url(),
+    title: '',
+    timestamp: new Date().toISOString(),
+    viewport: { scroll_x: 0, scroll_y: 0, viewport_width: size.width, viewport_height: size.height, total_width: size.width, total_height: size.height },
+    tabs,
+  };
+  const description = composeDescription({
+    chunk: { lines: [], elements: [], next: undefined, trimmed: false, above: 0, below: 0 },
+    continuation: false,
+    nextCursor: undefined,
+    emptyHint: 'Blank tab (about:blank). Open a site with a goto step, or observe with url.',
+  });
+  const result: ObserveResult = {
+    observation: { metadata, space: { description, interaction_actions: [] } },
+    text: `${renderHeader(metadata, activeTab, undefined)}\n${description}`,
+  };
+  if (screenshot) result.screenshot = await takeScreenshot(host, page);
+  return result;
+}
+
+async function readTabs(host: PageHost, page: Page): Promise<{ tabs: SnapshotMetadata['tabs']; activeTab: number }> {
+  const pages = host.tabs();
+  const tabs = await Promise.all(
+    pages.map(async (tab, index) => ({ tab_id: index, title: await tab.title().catch(() => ''), url: tab.url() })),
+  );
+  return { tabs, activeTab: Math.max(0, pages.indexOf(page)) };
+}
+
+async function readMetadata(host: PageHost, page: Page, collected: CollectedPage): Promise<{ metadata: SnapshotMetadata; activeTab: number }> {
+  const { tabs, activeTab } = await readTabs(host, page);
+  const v = collected.viewport;
+  const metadata: SnapshotMetadata = {
+    url: page.url(),
+    title: collected.title,
+    timestamp: new Date().toISOString(),
+    viewport: {
+      scroll_x: Math.round(v.sx),
+      scroll_y: Math.round(v.sy),
+      viewport_width: Math.round(v.vw),
+      viewport_height: Math.round(v.vh),
+      total_width: Math.round(v.tw),
+      total_height: Math.round(v.th),
+    },
+    tabs,
+  };
+  return { metadata, activeTab };
+}
+
+function onScreen(el: PageElement, viewport: CollectedPage['viewport']): boolean {
+  const { x, y, width, height } = el.bbox;
+  return x < viewport.vw && y < viewport.vh && x + width > 0 && y + height > 0;
+}
+
+function toSnapshot(epoch: number, url: string, elements: readonly PageElement[]): ObserveSnapshot {
+  const map = new Map<string, ElementDescriptor>();
+  const seen = new Map<string, number>();
+  for (const el of elements) {
+    // nth counts same role and name within one frame, the scope step searches in.
+    const key = `${el.framePath.join('\u0000')}\u0001${el.role}\u0001${el.name}`;
+    const nth = seen.get(key) ?? 0;
+    seen.set(key, nth + 1);
+    map.set(el.id, {
+      id: el.id,
+      frame: el.frame,
+      framePath: el.framePath,
+      tag: el.tag,
+      role: el.role,
+      name: el.name,
+      selector: el.selector,
+      nth,
+      disabled: el.disabled === true,
+      bbox: el.bbox,
+    });
+  }
+  return { epoch, url, takenAt: new Date(), elements: map };
+}
