@@ -1,3 +1,5 @@
+import { benchPages, pagesTable } from './pageBench.js';
+import { benchScrape, scrapeTable } from './scrapeBench.js';
 import { benchStartup, startupTable } from './startup.js';
 
 /** npm run bench: every figure the closing notes quote, printed as markdown tables. */
@@ -7,6 +9,16 @@ async function main(): Promise<void> {
   if (wants('startup')) {
     console.log('## Startup and sessions\n');
     console.log(startupTable(await benchStartup()));
+    console.log();
+  }
+  if (wants('pages')) {
+    console.log('## Pages: ours vs @playwright/mcp\n');
+    console.log(pagesTable(await benchPages()));
+    console.log();
+  }
+  if (wants('scrape')) {
+    console.log('## Scrape\n');
+    console.log(scrapeTable(await benchScrape()));
     console.log();
   }
 }

@@ -53,7 +53,7 @@ export class PageEvents {
   readonly #downloads: DownloadEvent[] = [];
   readonly #popups: PopupEvent[] = [];
   readonly #attached = new WeakSet<Page>();
-  readonly #downloadWaiters = new Set<(event: DownloadEvent) => void>();
+  readonly #waiters = { downloads: new Set<(event: DownloadEvent) => void>(), popups: new Set<(event: PopupEvent) => void>() };
   #seq = 0;
 
   constructor(context: BrowserContext, downloadsDir: string) {
@@ -61,7 +61,9 @@ export class PageEvents {
     for (const page of context.pages()) this.#attach(page);
     context.on('page', (page) => {
       this.#attach(page);
-      push(this.#popups, { seq: ++this.#seq, page });
+      const event = { seq: ++this.#seq, page };
+      push(this.#popups, event);
+      for (const waiter of [...this.#waiters.popups]) waiter(event);
     });
   }
 
@@ -79,21 +81,13 @@ export class PageEvents {
   }
 
   /** The first download after `mark`, or undefined after `timeoutMs`. */
-  async waitForDownload(mark: number, timeoutMs: number): Promise<DownloadEvent | undefined> {
-    const already = this.#downloads.find((e) => e.seq > mark);
-    if (already !== undefined) return already;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#downloadWaiters.delete(onDownload);
-        resolve(undefined);
-      }, timeoutMs);
-      const onDownload = (event: DownloadEvent): void => {
-        clearTimeout(timer);
-        this.#downloadWaiters.delete(onDownload);
-        resolve(event);
-      };
-      this.#downloadWaiters.add(onDownload);
-    });
+  waitForDownload(mark: number, timeoutMs: number): Promise<DownloadEvent | undefined> {
+    return waitForEvent(this.#downloads, this.#waiters.downloads, mark, timeoutMs);
+  }
+
+  /** The first new tab after `mark`, or undefined after `timeoutMs`. */
+  waitForPopup(mark: number, timeoutMs: number): Promise<PopupEvent | undefined> {
+    return waitForEvent(this.#popups, this.#waiters.popups, mark, timeoutMs);
   }
 
   #attach(page: Page): void {
@@ -127,7 +121,7 @@ export class PageEvents {
       saved: this.#save(download, suggestedFilename),
     };
     push(this.#downloads, event);
-    for (const waiter of [...this.#downloadWaiters]) waiter(event);
+    for (const waiter of [...this.#waiters.downloads]) waiter(event);
   }
 
   async #save(download: Download, suggestedFilename: string): Promise<SavedDownload> {
@@ -168,6 +162,24 @@ export function installPageHandlers(host: PageHost): PageEvents {
   const events = new PageEvents(host.context, host.downloadsDir);
   trackers.set(host.context, events);
   return events;
+}
+
+/** The first event of `log` after `mark`: one already there, or the next to arrive within `timeoutMs`. */
+function waitForEvent<E extends { seq: number }>(log: readonly E[], waiters: Set<(event: E) => void>, mark: number, timeoutMs: number): Promise<E | undefined> {
+  const already = log.find((e) => e.seq > mark);
+  if (already !== undefined) return Promise.resolve(already);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      waiters.delete(onEvent);
+      resolve(undefined);
+    }, timeoutMs);
+    const onEvent = (event: E): void => {
+      clearTimeout(timer);
+      waiters.delete(onEvent);
+      resolve(event);
+    };
+    waiters.add(onEvent);
+  });
 }
 
 function push<T>(list: T[], item: T): void {

@@ -5,13 +5,13 @@ import { DEFAULT_MAX_TOKENS, ObserveInput } from '../notte/observation.js';
 import type { Observation, ObserveInputArgs, ObservedAction, SnapshotMetadata, SpaceCategory } from '../notte/observation.js';
 import { guessCategory } from './category.js';
 import { collectPage } from './collect.js';
+import { openForReading } from './openUrl.js';
 import type { CollectedPage, PageElement } from './collect.js';
 import type { ElementDescriptor, ObserveSnapshot, PageHost } from './host.js';
 import { selectForInstructions } from './rank.js';
 import { composeDescription, estimateTokens, renderChunk, renderHeader, toObservedAction } from './render.js';
 import type { RenderLine, RenderViewport } from './render.js';
 import { takeScreenshot } from './screenshot.js';
-import { checkUrl } from './urlPolicy.js';
 
 export type ObserveOptions = ObserveInputArgs;
 
@@ -57,7 +57,7 @@ const LOAD_WAIT_MS = 3000;
 export async function observe(host: PageHost, options: ObserveOptions): Promise<ObserveResult> {
   const input = parseInput(options);
   if (input.cursor !== undefined) return continueFrom(host, input.cursor, input);
-  if (input.url !== undefined) await navigate(host, input.url);
+  if (input.url !== undefined) await openForReading(host, input.url, 'observe', LOAD_WAIT_MS);
   const started = performance.now();
 
   const page = host.page();
@@ -131,19 +131,6 @@ function continueFrom(host: PageHost, cursor: string, input: ObserveInput): Obse
     );
   }
   return build(state, Number(match[2]), input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, undefined, '');
-}
-
-async function navigate(host: PageHost, url: string): Promise<void> {
-  const verdict = checkUrl(url, host.allowLocalUrls);
-  if (!verdict.ok) throw new BsmError('E_URL_REFUSED', verdict.reason, 'Observe an http(s) URL, or open it with a goto step.');
-  const page = host.page();
-  try {
-    await page.goto(verdict.url, { waitUntil: 'domcontentloaded' });
-  } catch (error: unknown) {
-    throw new BsmError('E_INVALID_INPUT', `Could not open ${verdict.url}: ${errorMessage(error).split('\n')[0] ?? ''}`, 'Check the URL, or observe without url to read the current page.', { cause: error });
-  }
-  // Late scripts often draw the controls; wait for load a little, but a slow ad must not hold observe.
-  await page.waitForLoadState('load', { timeout: LOAD_WAIT_MS }).catch(() => undefined);
 }
 
 function isBlank(url: string): boolean {

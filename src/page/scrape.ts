@@ -7,7 +7,7 @@ import { runScrapeInPage } from './inPageScrape.js';
 import { cursorMatches, windowMarkdown } from './markdownWindow.js';
 import type { MarkdownWindow } from './markdownWindow.js';
 import { applyLinkPlaceholders } from './placeholders.js';
-import { checkUrl } from './urlPolicy.js';
+import { openForReading } from './openUrl.js';
 import { extractStructured } from './structured/extract.js';
 import type { SampleFn } from './structured/sampled.js';
 
@@ -30,17 +30,10 @@ export interface ScrapeResult {
 /** The last scrape of each tab that was cut into parts; gone with the tab (WeakMap) or once its last part is read. */
 const lastScrape = new WeakMap<Page, { key: string; result: InPageResult }>();
 
-const NAVIGATION_TIMEOUT_MS = 30_000;
+// Late content (images, client-rendered text) mostly lands by `load`; a page that never gets there is scraped as is.
+const LOAD_WAIT_MS = 5_000;
 // Long enough for an element still rendering, short enough that a wrong selector fails fast.
 const SELECTOR_TIMEOUT_MS = 3_000;
-
-async function navigate(page: Page, url: string, allowLocalUrls: boolean): Promise<void> {
-  const verdict = checkUrl(url, allowLocalUrls);
-  if (!verdict.ok) throw new Error(`Cannot scrape ${url}: ${verdict.reason}`);
-  await page.goto(verdict.url, { waitUntil: 'domcontentloaded', timeout: NAVIGATION_TIMEOUT_MS });
-  // Late content (images, client-rendered text) mostly lands by `load`; a page that never gets there is scraped as is.
-  await page.waitForLoadState('load', { timeout: 5_000 }).catch(() => undefined);
-}
 
 async function resolveSelector(page: Page, selector: string): Promise<ElementHandle<Element>> {
   try {
@@ -91,7 +84,7 @@ function imageLine(image: ImageData): string {
 export async function scrape(host: PageHost, params: ScrapeParams, deps: ScrapeDeps = {}): Promise<ScrapeResult> {
   const input = ScrapeInput.parse(params);
   const page = host.page();
-  if (input.url !== undefined) await navigate(page, input.url, host.allowLocalUrls);
+  if (input.url !== undefined) await openForReading(host, input.url, 'scrape', LOAD_WAIT_MS);
   const schema = input.response_format ?? undefined;
   const instructions = input.instructions ?? undefined;
   const wantsStructured = !input.only_images && input.cursor === undefined && (schema !== undefined || (instructions ?? '') !== '');

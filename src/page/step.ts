@@ -218,7 +218,8 @@ function summarize(result: ExecutionResult, changes: StepChanges, beforeUrl: str
   const total = Object.values(changes.waited).reduce((sum, ms) => sum + (ms ?? 0), 0);
   const tail = total > 0 ? `; waited ${total}ms` : '';
   const head = `${result.success ? '✓' : '✗'} ${result.message}`;
-  if (effects.length === 0) return `${head}${tail}`;
+  // Messages end with a full stop; the wait joins them as its own sentence.
+  if (effects.length === 0) return total > 0 ? `${head} Waited ${total}ms.` : head;
   return `${head}\n→ ${effects.join('; ')}${tail}`;
 }
 

@@ -153,7 +153,11 @@ describe('scrape: markdown', () => {
   });
 
   it('refuses non-http(s) URLs unless the session allows local URLs', async () => {
-    await expect(scrape(host, { url: 'file:///etc/passwd' })).rejects.toThrow(/Cannot scrape file:\/\/\/etc\/passwd: URLs with the file: scheme are not allowed in this session. Use an http\(s\) URL./);
+    await expect(scrape(host, { url: 'file:///etc/passwd' })).rejects.toMatchObject({
+      code: 'E_URL_REFUSED',
+      message: 'URLs with the file: scheme are not allowed in this session. Use an http(s) URL.',
+      hint: expect.stringContaining('Pass an http(s) URL to scrape'),
+    });
     await expect(scrape(host, { url: 'not a url' })).rejects.toThrow(/is not a valid URL/);
     const local = await ContextHost.create(context, { downloadsDir: host.downloadsDir, allowLocalUrls: true });
     const fileUrl = 'data:text/html,<h1>Local</h1><p>allowed here</p>';

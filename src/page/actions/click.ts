@@ -16,11 +16,31 @@ export function clickTimeout(timeout: number): number {
 
 export type ClickResult = { ok: true; note: string } | { ok: false; message: string; exception: string | null };
 
+// A loaded machine can take seconds to create the tab a target=_blank link asked for.
+const POPUP_WAIT_MS = 3_000;
+
 export async function click(ctx: ActionContext, action: ActionOf<'click'>): Promise<ActionOutcome> {
   return onTarget(ctx, action, async (target) => {
+    const expectsTab = await opensNewTab(target);
     const result = await clickTarget(target, clickTimeout(action.timeout));
-    return result.ok ? ok(`Clicked ${name(target)}.${result.note}`) : failed(result.message, result.exception);
+    if (!result.ok) return failed(result.message, result.exception);
+    // Without this wait the step could settle before the tab exists, and the agent would stay on the old one.
+    if (expectsTab) await ctx.events.waitForPopup(ctx.mark, POPUP_WAIT_MS);
+    return ok(`Clicked ${name(target)}.${result.note}`);
   });
+}
+
+/** A link or a form submit whose target names another browsing context opens a tab when clicked. */
+async function opensNewTab(target: Target): Promise<boolean> {
+  return target.handle
+    .evaluate((node) => {
+      if (!(node instanceof Element)) return false;
+      const link = node.closest('a[href], area[href]');
+      const form = link === null && node.matches('button, input[type=submit], input[type=image]') ? node.closest('form') : null;
+      const name = (link?.getAttribute('target') ?? form?.getAttribute('target') ?? '').trim().toLowerCase();
+      return name !== '' && !['_self', '_parent', '_top'].includes(name);
+    })
+    .catch(() => false);
 }
 
 export async function downloadFile(ctx: ActionContext, action: ActionOf<'download_file'>): Promise<ActionOutcome> {
