@@ -3,9 +3,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { chromiumProcesses, serverArgs } from '../test/e2e/harness.js';
 import { timed } from './lib.js';
-import type { PageRun } from './pageResult.js';
+import type { OurObservationDetail, PageRun } from './pageResult.js';
 import type { BenchAction, BenchPage } from './pages/index.js';
-import { readTokens, textOf } from './tokens.js';
+import { readTokens, textOf, tokens } from './tokens.js';
 
 export class OurServer {
   readonly client: Client;
@@ -83,13 +83,10 @@ function stepOk(result: CallToolResult): boolean {
  * One page through our server: observe (following next_cursor while the target is not in sight, as an agent
  * would), step by id, check the status line with scrape.
  */
-export async function oursRun(ours: OurServer, page: BenchPage, url: string, rounds: number): Promise<PageRun> {
+export async function oursRun(ours: OurServer, page: BenchPage, url: string, rounds: number): Promise<{ run: PageRun; detail: OurObservationDetail }> {
   const run: PageRun = { page: page.name, observeMs: [], observeTokens: 0, observeCalls: 1, stepMs: [], stepTokens: 0, taskTokens: 0, success: false, note: '' };
   const opened = await ours.call('observe', { url });
-  if (opened.isError === true) {
-    run.note = `observe: ${textOf(opened).slice(0, 200)}`;
-    return run;
-  }
+  if (opened.isError === true) throw new Error(`observe ${url}: ${textOf(opened).slice(0, 200)}`);
   let first = opened;
   for (let i = 0; i < rounds; i += 1) {
     const { ms, value } = await timed(() => ours.call('observe', {}));
@@ -98,6 +95,7 @@ export async function oursRun(ours: OurServer, page: BenchPage, url: string, rou
   }
   run.observeTokens = readTokens(first);
   run.taskTokens += run.observeTokens;
+  const detail = await observationDetail(ours, page, first);
   // Ids are valid against the latest observe only: every cursor continues that same observation.
   const chunks = [textOf(first)];
   let cursor = first.structuredContent?.['next_cursor'];
@@ -114,14 +112,14 @@ export async function oursRun(ours: OurServer, page: BenchPage, url: string, rou
     }
     if (id === undefined) {
       run.note = `no id for ${action.role} "${action.label}"`;
-      return run;
+      return { run, detail };
     }
     ids.push(id);
     const { ms, value } = await timed(() => ours.call('step', stepArgs(action, id)));
     run.taskTokens += readTokens(value);
     if (!stepOk(value)) {
       run.note = `step ${action.kind} ${id}: ${textOf(value).slice(0, 200)}`;
-      return run;
+      return { run, detail };
     }
     if (index === page.task.repeatable) {
       run.stepMs.push(ms);
@@ -137,5 +135,41 @@ export async function oursRun(ours: OurServer, page: BenchPage, url: string, rou
   const markdown = status.structuredContent?.['markdown'];
   run.success = typeof markdown === 'string' && markdown.includes(page.task.expect);
   if (!run.success) run.note = `status: ${textOf(status).slice(0, 120)}`;
-  return run;
+  return { run, detail };
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? { ...value } : {};
+}
+
+function labelOf(action: Record<string, unknown>): string {
+  return typeof action['label'] === 'string' ? action['label'].toLowerCase() : '';
+}
+
+/** Splits our observation into its parts, then asks observe with the task as instructions for its top pick. */
+async function observationDetail(ours: OurServer, page: BenchPage, observed: CallToolResult): Promise<OurObservationDetail> {
+  const space = record(observed.structuredContent?.['space']);
+  const actions = Array.isArray(space['interaction_actions']) ? space['interaction_actions'] : [];
+  const category = space['category'];
+  const detail: OurObservationDetail = {
+    textTokens: tokens(textOf(observed)),
+    jsonTokens: tokens(JSON.stringify(observed.structuredContent ?? {})),
+    actionsTokens: tokens(JSON.stringify(actions)),
+    actions: actions.length,
+    category: typeof category === 'string' ? category : '—',
+    rankedPick: '—',
+  };
+  const target = page.task.actions[page.task.actions.length - 1];
+  if (target === undefined) return detail;
+  const ranked = await ours.call('observe', { instructions: page.task.goal });
+  const rankedSpace = record(ranked.structuredContent?.['space']);
+  const rankedActions = (Array.isArray(rankedSpace['interaction_actions']) ? rankedSpace['interaction_actions'] : []).map(record);
+  const wanted = target.label.toLowerCase();
+  const pick = rankedActions.find((action) => labelOf(action) === wanted && String(action['id']).startsWith(PREFIX[target.role]));
+  const right = findId(textOf(ranked), target);
+  const position = pick === undefined ? -1 : rankedActions.indexOf(pick) + 1;
+  if (pick === undefined) detail.rankedPick = 'not listed';
+  else if (right === undefined) detail.rankedPick = `#${position} ${String(pick['id'])} (target not rendered)`;
+  else detail.rankedPick = pick['id'] === right ? `right (#${position})` : `WRONG: ${String(pick['id'])}, target ${right}`;
+  return detail;
 }

@@ -1,7 +1,7 @@
 import { PageServer } from '../test/fixtures/pageServer.js';
 import { fmt, median, table } from './lib.js';
 import { OurServer, oursRun } from './ours.js';
-import type { PageRun } from './pageResult.js';
+import type { OurObservationDetail, PageRun } from './pageResult.js';
 import { BENCH_PAGES } from './pages/index.js';
 import type { BenchPage } from './pages/index.js';
 import { PeerServer, peerRun } from './peer.js';
@@ -11,6 +11,7 @@ export interface PageFigures {
   page: string;
   domNodes: number;
   ours: PageRun;
+  detail: OurObservationDetail;
   peer: PageRun;
 }
 
@@ -45,7 +46,7 @@ function urlOf(urls: Map<BenchPage, string>, page: BenchPage): string {
 export async function benchPages(rounds = 5): Promise<PagesFigures> {
   const { server, urls } = await servePages();
   try {
-    const oursRuns: PageRun[] = [];
+    const oursRuns: { run: PageRun; detail: OurObservationDetail }[] = [];
     const ours = await OurServer.start(`bench-pages-${process.pid}`);
     try {
       for (const page of BENCH_PAGES) oursRuns.push(await oursRun(ours, page, urlOf(urls, page), rounds));
@@ -61,7 +62,7 @@ export async function benchPages(rounds = 5): Promise<PagesFigures> {
         const nodes = await peer.call('browser_evaluate', { function: '() => { const w = document.createTreeWalker(document.documentElement); let n = 1; while (w.nextNode()) n += 1; return n; }' });
         const oursFigures = oursRuns[i];
         if (oursFigures === undefined) throw new Error(`no run of ours for ${page.name}`);
-        figures.push({ page: page.name, domNodes: Number(/### Result\s+(\d+)/.exec(textOf(nodes))?.[1] ?? Number.NaN), ours: oursFigures, peer: peerFigures });
+        figures.push({ page: page.name, domNodes: Number(/### Result\s+(\d+)/.exec(textOf(nodes))?.[1] ?? Number.NaN), ours: oursFigures.run, detail: oursFigures.detail, peer: peerFigures });
       }
     } finally {
       await peer.close();
@@ -101,9 +102,13 @@ export function pagesTable(figures: PagesFigures): string {
     `${sum((figure) => figure.ours.taskTokens)} / ${sum((figure) => figure.peer.taskTokens)}`,
     `${figures.pages.filter((figure) => figure.ours.success).length}/${figures.pages.length} / ${figures.pages.filter((figure) => figure.peer.success).length}/${figures.pages.length}`,
   ]);
+  const details = table(
+    ['page', 'text tokens', 'JSON tokens', 'of which interaction_actions', 'actions listed', 'category', 'observe+instructions top pick'],
+    figures.pages.map(({ page, detail }) => [page, String(detail.textTokens), String(detail.jsonTokens), String(detail.actionsTokens), String(detail.actions), detail.category, detail.rankedPick]),
+  );
   const note = `ours / @playwright/mcp ${figures.peerVersion}; medians of ${figures.rounds} rounds; tokens o200k of what the model reads (see bench/README.md).`;
   return `${note}\n\n${table(
     ['page', 'DOM nodes', 'observe ms (ours/peer)', 'click ms (ours/peer)', 'observation tokens (ours/peer)', 'ratio', 'click response tokens', 'task tokens', 'success (ours/peer)'],
     rows,
-  )}`;
+  )}\n\nOur observation, channel by channel (the model reads the larger):\n\n${details}`;
 }

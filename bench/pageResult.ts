@@ -16,3 +16,18 @@ export interface PageRun {
   success: boolean;
   note: string;
 }
+
+/** Where our observation's tokens go, and whether observe's ranking alone would pick the right element. */
+export interface OurObservationDetail {
+  textTokens: number;
+  jsonTokens: number;
+  /** Tokens of space.interaction_actions inside the JSON. */
+  actionsTokens: number;
+  actions: number;
+  category: string;
+  /**
+   * observe with instructions = the task's goal: is the first interaction_action with the target's role and
+   * label the same element the page rendering shows under the task's context?
+   */
+  rankedPick: string;
+}

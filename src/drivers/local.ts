@@ -6,19 +6,8 @@ import { installPageHandlers } from '../page/dialogs.js';
 import { observe } from '../page/observe.js';
 import { scrape } from '../page/scrape.js';
 import { step } from '../page/step.js';
-import { findChromium } from './chromiumPath.js';
+import { QUIET_ARGS, findChromium } from './chromium.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
-
-/** Without these, Chromium phones home at start-up and floods a closed network with refused connections. */
-const QUIET_ARGS = [
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-  '--disable-features=Translate,MediaRouter,OptimizationHints',
-];
 
 const DEFAULT_VIEWPORT = { width: 1280, height: 1080 };
 const ASPECT_VIEWPORTS = { '5:4': { width: 1280, height: 1024 }, '16:9': { width: 1280, height: 720 } } as const;

@@ -1,26 +1,14 @@
 import type { ElementHandle, Frame, Page } from 'playwright-core';
 import { remapIds, slotIndexes } from './injected/observeRegistry.js';
-import type { RawElement, RawViewport, WalkArgs, WalkResult } from './injected/observeTypes.js';
+import type { ElementFacts, RawElement, RawViewport, WalkArgs, WalkResult } from './injected/observeTypes.js';
 import { walkFrame } from './injected/walkFrame.js';
 
 /** One element with its final id, in top-page terms. */
-export interface PageElement {
+export interface PageElement extends ElementFacts {
   id: string;
   frame: Frame;
   framePath: string[];
-  role: string;
-  tag: string;
-  name: string;
   selector: string;
-  value?: string;
-  placeholder?: string;
-  options?: string[];
-  moreOptions?: number;
-  checked?: boolean | 'mixed';
-  disabled?: boolean;
-  expanded?: boolean;
-  selected?: boolean;
-  inputType?: string;
   context?: string;
   /** Top-viewport CSS pixels at observe time. */
   bbox: { x: number; y: number; width: number; height: number };

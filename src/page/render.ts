@@ -1,24 +1,13 @@
 import type { ObservedAction, SnapshotMetadata } from '../notte/observation.js';
+import type { ElementFacts } from './injected/observeTypes.js';
 
 /**
  * The text the model reads: one compact rendering of the page (headings, short text, [ids] inline), cut to a
  * token budget with a cursor for the rest. Pure.
  */
 
-export interface RenderElement {
+export interface RenderElement extends ElementFacts {
   id: string;
-  role: string;
-  tag: string;
-  name: string;
-  value?: string;
-  placeholder?: string;
-  options?: string[];
-  moreOptions?: number;
-  checked?: boolean | 'mixed';
-  disabled?: boolean;
-  expanded?: boolean;
-  selected?: boolean;
-  inputType?: string;
 }
 
 export interface RenderLine {

@@ -25,9 +25,8 @@ export interface RawLine {
   f?: number;
 }
 
-export interface RawElement {
-  /** Id given in this frame alone (per-prefix counters from 1); its letter is the Notte prefix. */
-  id: string;
+/** What observe knows of an element's state, the same from the page walk to the rendering. */
+export interface ElementFacts {
   role: string;
   tag: string;
   name: string;
@@ -41,6 +40,11 @@ export interface RawElement {
   selected?: boolean;
   /** input type when it changes how to fill the element (password, number, date, file...). */
   inputType?: string;
+}
+
+export interface RawElement extends ElementFacts {
+  /** Id given in this frame alone (per-prefix counters from 1); its letter is the Notte prefix. */
+  id: string;
   /** Text of the nearest heading before the element, for ranking. */
   context?: string;
   x: number;

@@ -13,6 +13,17 @@ const CANDIDATES = [
   'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
 ];
 
+/** Without these, Chromium phones home at start-up and floods a closed network with refused connections. */
+export const QUIET_ARGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+  '--disable-features=Translate,MediaRouter,OptimizationHints',
+];
+
 export const INSTALL_HINT =
   'Install Chromium (Debian/Ubuntu: apt-get install -y chromium) or pass --executable-path / set BROWSER_SESSION_MCP_EXECUTABLE_PATH.';
 
