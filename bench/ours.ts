@@ -95,7 +95,12 @@ export async function oursRun(ours: OurServer, page: BenchPage, url: string, rou
   }
   run.observeTokens = readTokens(first);
   run.taskTokens += run.observeTokens;
-  const detail = await observationDetail(ours, page, first);
+  await doTask(ours, page, first, run, rounds);
+  // Last: this observe replaces the ids the task used.
+  return { run, detail: await observationDetail(ours, page, first) };
+}
+
+async function doTask(ours: OurServer, page: BenchPage, first: CallToolResult, run: PageRun, rounds: number): Promise<void> {
   // Ids are valid against the latest observe only: every cursor continues that same observation.
   const chunks = [textOf(first)];
   let cursor = first.structuredContent?.['next_cursor'];
@@ -112,14 +117,14 @@ export async function oursRun(ours: OurServer, page: BenchPage, url: string, rou
     }
     if (id === undefined) {
       run.note = `no id for ${action.role} "${action.label}"`;
-      return { run, detail };
+      return;
     }
     ids.push(id);
     const { ms, value } = await timed(() => ours.call('step', stepArgs(action, id)));
     run.taskTokens += readTokens(value);
     if (!stepOk(value)) {
       run.note = `step ${action.kind} ${id}: ${textOf(value).slice(0, 200)}`;
-      return { run, detail };
+      return;
     }
     if (index === page.task.repeatable) {
       run.stepMs.push(ms);
@@ -135,7 +140,6 @@ export async function oursRun(ours: OurServer, page: BenchPage, url: string, rou
   const markdown = status.structuredContent?.['markdown'];
   run.success = typeof markdown === 'string' && markdown.includes(page.task.expect);
   if (!run.success) run.note = `status: ${textOf(status).slice(0, 120)}`;
-  return { run, detail };
 }
 
 function record(value: unknown): Record<string, unknown> {

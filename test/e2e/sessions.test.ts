@@ -110,6 +110,16 @@ describe('session tools over stdio', () => {
     await waitFor('the own browser to exit', () => chromiumProcesses(`${server.tag}-own`).length, (n) => n === 0);
   });
 
+  it('accepts browser_type chrome (and its legacy aliases) on the local Chromium, and echoes it', async () => {
+    for (const browserType of ['chrome', 'chrome-turbo']) {
+      const result = await call(server.client, 'session_start', { browser_type: browserType, url: pages.setContent('/chrome', '<title>chrome</title><p>ok</p>') });
+      expect(result.isError, result.text).toBe(false);
+      expect(result.structured['browser_type']).toBe(browserType);
+      expect(result.text).toContain('title "chrome"');
+      await call(server.client, 'session_stop', { session_id: result.structured['session_id'] });
+    }
+  });
+
   it('stops idempotently: the second stop returns the same closed session', async () => {
     const id = await startSession(server.client);
     const first = await call(server.client, 'session_stop', { session_id: id });
