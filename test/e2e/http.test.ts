@@ -63,19 +63,22 @@ describe('Streamable HTTP', () => {
     await call(b.client, 'session_stop', { session_id: ids[2] });
   });
 
-  it('HTTP DELETE ends the conversation: its sessions stop, no Chromium is left, others go on', async () => {
+  it('HTTP DELETE ends the conversation: its sessions stop, others go on, and no Chromium is left', async () => {
     const keeper = await server.connect();
     const leaver = await server.connect();
     const kept = await startSession(keeper.client);
     await startSession(leaver.client);
     await leaver.transport.terminateSession(); // the DELETE
-    await call(keeper.client, 'session_stop', { session_id: kept });
-    // With the last session gone and a conversation ended, the shared browser is closed at once.
+    const after = await call(leaver.client, 'session_list').catch((error: unknown) => error);
+    expect(after).toBeInstanceOf(Error); // the leaver's MCP session is gone
+    const still = await call(keeper.client, 'session_status', { session_id: kept });
+    expect(still.structured['status']).toBe('active'); // no one else's sessions were touched
+    expect((await call(keeper.client, 'observe', { session_id: kept })).isError).toBe(false);
+    // When the last conversation using the shared browser ends, the browser goes with it.
+    await keeper.transport.terminateSession();
     await waitFor('no Chromium left', () => chromiumProcesses(server.tag).length, (n) => n === 0, 5_000);
-    const still = await call(keeper.client, 'session_list', { only_active: false });
-    expect((still.structured['items'] as unknown[]).length).toBe(1);
     const health = await fetch(`${server.origin}/healthz`);
-    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', active_sessions: 0 });
   });
 
   it('refuses a foreign Host header (DNS rebinding) with 403', async () => {
