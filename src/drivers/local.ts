@@ -29,7 +29,19 @@ interface BrowserEntry {
   crashHooks: Map<BrowserContext, OpenHooks>;
   closing: boolean;
   lingerTimer: NodeJS.Timeout | undefined;
+  /** A context with its first tab already open, for the next session with the same options. */
+  spare: Spare | undefined;
 }
+
+interface Spare {
+  key: string;
+  /** Until the delay has passed nothing is being built, and a start must not wait for it. */
+  timer: NodeJS.Timeout | undefined;
+  context: Promise<BrowserContext | undefined>;
+}
+
+/** Opening a tab spawns a renderer, the slowest part of a start; a spare made at leisure takes it off the path. */
+const SPARE_DELAY_MS = 500;
 
 /** Embedded backend: Chromium on this machine, one shared browser per launch configuration, one context per session. */
 export class LocalDriver implements Driver {
@@ -77,9 +89,10 @@ export class LocalDriver implements Driver {
         ? { proxy: { server: open.proxy.server, ...(open.proxy.username ? { username: open.proxy.username } : {}), ...(open.proxy.password ? { password: open.proxy.password } : {}), ...(open.proxy.bypass ? { bypass: open.proxy.bypass } : {}) } }
         : {}),
     };
+    const optionsKey = JSON.stringify(contextOptions);
     let context: BrowserContext;
     try {
-      context = await browser.newContext(contextOptions);
+      context = (await this.#takeSpare(entry, optionsKey)) ?? (await browser.newContext(contextOptions));
     } catch (error: unknown) {
       await this.#releaseIfUnused(entry);
       throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorMessage(error)}`, 'Call session_start again.', { cause: error });
@@ -108,6 +121,7 @@ export class LocalDriver implements Driver {
     for (const page of host.tabs()) page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).'));
     // Dialogs, downloads and popups are handled from the first page on, so none can block the session.
     installPageHandlers(host);
+    if (entry.shared) this.#prepareSpare(entry, browser, contextOptions, optionsKey);
 
     let closed = false;
     return {
@@ -145,7 +159,7 @@ export class LocalDriver implements Driver {
   #entry(key: string, shared: boolean, launch: () => Promise<Browser>): BrowserEntry {
     const existing = this.#entries.get(key);
     if (existing !== undefined && !existing.closing) return existing;
-    const entry: BrowserEntry = { key, shared, browser: launch(), contexts: new Set(), crashHooks: new Map(), closing: false, lingerTimer: undefined };
+    const entry: BrowserEntry = { key, shared, browser: launch(), contexts: new Set(), crashHooks: new Map(), closing: false, lingerTimer: undefined, spare: undefined };
     this.#entries.set(key, entry);
     entry.browser.then(
       (browser) => {
@@ -155,6 +169,41 @@ export class LocalDriver implements Driver {
       () => undefined, // open() reports the launch failure to the caller
     );
     return entry;
+  }
+
+  async #takeSpare(entry: BrowserEntry, key: string): Promise<BrowserContext | undefined> {
+    const spare = entry.spare;
+    entry.spare = undefined;
+    if (spare === undefined) return undefined;
+    if (spare.timer !== undefined) {
+      clearTimeout(spare.timer);
+      return undefined;
+    }
+    if (spare.key === key) return spare.context;
+    void spare.context.then((context) => context?.close()).catch(() => undefined); // options changed: it would never fit
+    return undefined;
+  }
+
+  #prepareSpare(entry: BrowserEntry, browser: Browser, options: BrowserContextOptions, key: string): void {
+    if (entry.spare !== undefined) return;
+    let resolveContext: (context: BrowserContext | undefined) => void = () => undefined;
+    const spare: Spare = { key, timer: undefined, context: new Promise((resolve) => (resolveContext = resolve)) };
+    spare.timer = setTimeout(() => {
+      spare.timer = undefined;
+      if (entry.closing || !browser.isConnected()) {
+        resolveContext(undefined);
+        return;
+      }
+      browser
+        .newContext(options)
+        .then(async (fresh) => {
+          await fresh.newPage();
+          return fresh;
+        })
+        .then(resolveContext, () => resolveContext(undefined)); // no spare: the next start opens its own context
+    }, SPARE_DELAY_MS);
+    spare.timer.unref();
+    entry.spare = spare;
   }
 
   #onDisconnected(entry: BrowserEntry): void {
