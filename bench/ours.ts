@@ -48,7 +48,10 @@ const PREFIX: Readonly<Record<BenchAction['role'], string>> = { button: 'B', lin
  * The id an agent would pick from the page rendering: `[B31 Add to cart]`, `[I4 combobox Sort by | value=…]`.
  * The first bracket's part before ` | ` is `role? label`; with a context, the first match after that text.
  */
-export function findId(description: string, action: BenchAction): string | undefined {
+export function findId(rendering: string, action: BenchAction): string | undefined {
+  // Only the page itself (from the line that is just <page>): the header echoes the instructions, which may name the context.
+  const start = rendering.search(/^<page>$/m);
+  const description = start < 0 ? rendering : rendering.slice(start);
   const from = action.context === undefined ? 0 : description.indexOf(action.context);
   if (from < 0) return undefined;
   const wanted = action.label.toLowerCase();
@@ -81,7 +84,8 @@ function stepOk(result: CallToolResult): boolean {
 
 /**
  * One page through our server: observe (following next_cursor while the target is not in sight, as an agent
- * would), step by id, check the status line with scrape.
+ * would), step by id, check the status line with scrape. Then, apart from the task's figures, how our
+ * observation splits into channels and whether observe with instructions ranks the right element first.
  */
 export async function oursRun(ours: OurServer, page: BenchPage, url: string, rounds: number): Promise<{ run: PageRun; detail: OurObservationDetail }> {
   const run: PageRun = { page: page.name, observeMs: [], observeTokens: 0, observeCalls: 1, stepMs: [], stepTokens: 0, taskTokens: 0, success: false, note: '' };
@@ -170,7 +174,15 @@ async function observationDetail(ours: OurServer, page: BenchPage, observed: Cal
   const rankedActions = (Array.isArray(rankedSpace['interaction_actions']) ? rankedSpace['interaction_actions'] : []).map(record);
   const wanted = target.label.toLowerCase();
   const pick = rankedActions.find((action) => labelOf(action) === wanted && String(action['id']).startsWith(PREFIX[target.role]));
-  const right = findId(textOf(ranked), target);
+  const chunks = [textOf(ranked)];
+  let cursor = ranked.structuredContent?.['next_cursor'];
+  let right = findId(chunks.join('\n'), target);
+  while (right === undefined && typeof cursor === 'string') {
+    const more = await ours.call('observe', { cursor });
+    chunks.push(textOf(more));
+    cursor = more.structuredContent?.['next_cursor'];
+    right = findId(chunks.join('\n'), target);
+  }
   const position = pick === undefined ? -1 : rankedActions.indexOf(pick) + 1;
   if (pick === undefined) detail.rankedPick = 'not listed';
   else if (right === undefined) detail.rankedPick = `#${position} ${String(pick['id'])} (target not rendered)`;

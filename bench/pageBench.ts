@@ -17,6 +17,8 @@ export interface PageFigures {
 
 export interface PagesFigures {
   peerVersion: string;
+  /** Flags given to the peer beyond the common ones (e.g. --timeout-settle). */
+  peerArgs: readonly string[];
   rounds: number;
   pages: PageFigures[];
 }
@@ -67,7 +69,7 @@ export async function benchPages(rounds = 5): Promise<PagesFigures> {
     } finally {
       await peer.close();
     }
-    return { peerVersion: peer.version, rounds, pages: figures };
+    return { peerVersion: peer.version, peerArgs: peer.args, rounds, pages: figures };
   } finally {
     await server.close();
   }
@@ -106,7 +108,8 @@ export function pagesTable(figures: PagesFigures): string {
     ['page', 'text tokens', 'JSON tokens', 'of which interaction_actions', 'actions listed', 'category', 'observe+instructions top pick'],
     figures.pages.map(({ page, detail }) => [page, String(detail.textTokens), String(detail.jsonTokens), String(detail.actionsTokens), String(detail.actions), detail.category, detail.rankedPick]),
   );
-  const note = `ours / @playwright/mcp ${figures.peerVersion}; medians of ${figures.rounds} rounds; tokens o200k of what the model reads (see bench/README.md).`;
+  const peerFlags = figures.peerArgs.length === 0 ? '' : ` (${figures.peerArgs.join(' ')})`;
+  const note = `ours / @playwright/mcp ${figures.peerVersion}${peerFlags}; medians of ${figures.rounds} rounds; tokens o200k of what the model reads (see bench/README.md).`;
   return `${note}\n\n${table(
     ['page', 'DOM nodes', 'observe ms (ours/peer)', 'click ms (ours/peer)', 'observation tokens (ours/peer)', 'ratio', 'click response tokens', 'task tokens', 'success (ours/peer)'],
     rows,

@@ -28,24 +28,35 @@ export function peerChromium(tag: string): number[] {
   }
 }
 
+/**
+ * BENCH_PEER_SETTLE_MS=0 passes --timeout-settle: by default the peer waits 500 ms after every action for
+ * triggered work to settle, which dominates its click latency.
+ */
+function peerArgsFromEnv(): string[] {
+  const settle = process.env['BENCH_PEER_SETTLE_MS'];
+  return settle === undefined || settle === '' ? [] : ['--timeout-settle', settle];
+}
+
 export class PeerServer {
   readonly client: Client;
   readonly tag: string;
   readonly version: string;
+  readonly args: readonly string[];
   readonly #dir: string;
 
-  private constructor(client: Client, tag: string, dir: string, version: string) {
+  private constructor(client: Client, tag: string, dir: string, version: string, args: readonly string[]) {
     this.client = client;
     this.tag = tag;
     this.#dir = dir;
     this.version = version;
+    this.args = args;
   }
 
   /**
    * @playwright/mcp over stdio. Chromium switches only go through a config file (browser.launchOptions.args);
    * its cwd and output dir are a temp dir, since it writes every navigate/click snapshot to a .yml file there.
    */
-  static async start(): Promise<PeerServer> {
+  static async start(extraArgs: readonly string[] = peerArgsFromEnv()): Promise<PeerServer> {
     const require = createRequire(import.meta.url);
     // cli.js is not in the package's exports map; package.json is, and cli.js sits beside it.
     const manifest = require.resolve('@playwright/mcp/package.json');
@@ -65,13 +76,13 @@ export class PeerServer {
     writeFileSync(configPath, JSON.stringify(config));
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [cli, '--config', configPath, '--headless', '--isolated', '--no-sandbox', '--executable-path', chromiumPath(), '--output-dir', join(dir, 'out')],
+      args: [cli, '--config', configPath, '--headless', '--isolated', '--no-sandbox', '--executable-path', chromiumPath(), '--output-dir', join(dir, 'out'), ...extraArgs],
       cwd: dir,
       stderr: 'ignore',
     });
     const client = new Client({ name: 'bench-peer', version: '1' });
     await client.connect(transport);
-    return new PeerServer(client, tag, dir, version);
+    return new PeerServer(client, tag, dir, version, extraArgs);
   }
 
   async call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {

@@ -9,6 +9,8 @@ export interface ScrapePageFigures {
   page: string;
   scrapeMs: number;
   markdownTokens: number;
+  /** Markdown tokens with use_link_placeholders (URLs moved to a table at the end). */
+  placeholderTokens: number;
   /** The whole tool response as the model reads it (larger channel). */
   responseTokens: number;
   htmlTokens: number;
@@ -22,7 +24,7 @@ export interface ScrapePageFigures {
 export interface ScrapeFigures {
   rounds: number;
   pages: ScrapePageFigures[];
-  huge: { htmlBytes: number; firstChunkMs: number; firstChunkTokens: number; hasCursor: boolean; fullMs: number; fullTokens: number };
+  huge: { htmlBytes: number; firstChunkMs: number; firstChunkTokens: number; hasCursor: boolean; nextChunkMs: number; fullMs: number; fullTokens: number };
 }
 
 // Whole bench pages fit in one answer at this budget, so fidelity sees all the markdown.
@@ -32,8 +34,11 @@ const WHOLE = 200_000;
 const LANDMARK_TEXTS = `JSON.stringify([...document.querySelectorAll('h1,h2,h3,h4,h5,h6,td,th')].map((el) => el.innerText.replace(/\\s+/g, ' ').trim()).filter((text) => text !== ''))`;
 
 function normalize(markdown: string): string {
-  // Turndown escapes markdown syntax (session\\_id); the reader sees the unescaped text.
-  return markdown.replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, '$1').replace(/\s+/g, ' ');
+  return markdown
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1') // [text](url) and ![alt](url) read as their text
+    .replace(/\[([^\]]*)\]\[\d+\]/g, '$1') // link placeholders [text][1]
+    .replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, '$1') // turndown's escapes (session\_id)
+    .replace(/\s+/g, ' ');
 }
 
 async function evaluate(ours: OurServer, code: string): Promise<string> {
@@ -68,6 +73,7 @@ export async function benchScrape(rounds = 5): Promise<ScrapeFigures> {
         markdown = markdownOf(value.structuredContent);
         responseTokens = readTokens(value);
       }
+      const placeholders = await ours.call('scrape', { max_tokens: WHOLE, use_link_placeholders: true });
       const innerText = await evaluate(ours, 'document.body.innerText');
       const landmarks = JSON.parse(await evaluate(ours, LANDMARK_TEXTS)) as string[]; // our own JSON.stringify of a string array
       const flat = normalize(markdown);
@@ -76,6 +82,7 @@ export async function benchScrape(rounds = 5): Promise<ScrapeFigures> {
         page: page.name,
         scrapeMs: median(times),
         markdownTokens: tokens(markdown),
+        placeholderTokens: tokens(markdownOf(placeholders.structuredContent)),
         responseTokens,
         htmlTokens: tokens(page.html()),
         innerTextTokens: tokens(innerText),
@@ -95,6 +102,8 @@ export async function benchScrape(rounds = 5): Promise<ScrapeFigures> {
       firstChunk.push(ms);
       first = value;
     }
+    const cursor = first.structuredContent?.['next_cursor'];
+    const next = typeof cursor === 'string' ? await timed(() => ours.call('scrape', { cursor })) : undefined;
     const full = await timed(() => ours.call('scrape', { max_tokens: WHOLE }));
     return {
       rounds,
@@ -103,7 +112,8 @@ export async function benchScrape(rounds = 5): Promise<ScrapeFigures> {
         htmlBytes: Buffer.byteLength(html),
         firstChunkMs: median(firstChunk),
         firstChunkTokens: tokens(markdownOf(first.structuredContent)),
-        hasCursor: typeof first.structuredContent?.['next_cursor'] === 'string',
+        hasCursor: typeof cursor === 'string',
+        nextChunkMs: next?.ms ?? Number.NaN,
         fullMs: full.ms,
         fullTokens: tokens(markdownOf(full.value.structuredContent)),
       },
@@ -119,6 +129,7 @@ export function scrapeTable(figures: ScrapeFigures): string {
     page.page,
     fmt(page.scrapeMs),
     String(page.markdownTokens),
+    String(page.placeholderTokens),
     String(page.responseTokens),
     String(page.htmlTokens),
     String(page.innerTextTokens),
@@ -127,13 +138,14 @@ export function scrapeTable(figures: ScrapeFigures): string {
     page.missing.slice(0, 3).map((text) => JSON.stringify(text.slice(0, 40))).join(', ') || '—',
   ]);
   const { huge } = figures;
-  return `${table(['page', 'scrape ms', 'markdown tokens', 'response tokens', 'raw HTML tokens', 'innerText tokens', 'md/HTML', 'headings+cells kept', 'missing (first 3)'], rows)}
+  return `${table(['page', 'scrape ms', 'markdown tokens', 'with link placeholders', 'response tokens', 'raw HTML tokens', 'innerText tokens', 'md/HTML', 'headings+cells kept', 'missing (first 3)'], rows)}
 
 ${table(
   ['~1 MB page', 'value'],
   [
     ['HTML size', `${fmt(huge.htmlBytes / 1024)} KiB`],
     [`scrape, default max_tokens (median of ${Math.min(figures.rounds, 3)})`, `${fmt(huge.firstChunkMs)} ms, ${huge.firstChunkTokens} tokens, next_cursor: ${huge.hasCursor ? 'yes' : 'no'}`],
+    ['next chunk through next_cursor (once)', `${fmt(huge.nextChunkMs)} ms`],
     [`scrape, max_tokens ${WHOLE} (once)`, `${fmt(huge.fullMs)} ms, ${huge.fullTokens} tokens`],
   ],
 )}`;

@@ -42,7 +42,12 @@ export const LOREM = [
 /** Footer with the link farm most real sites carry. */
 export function bigFooter(columns: readonly string[], perColumn: number): string {
   const cols = columns
-    .map((title) => `<div class="col"><h4>${title}</h4><ul>${Array.from({ length: perColumn }, (_, i) => `<li><a href="#${title.toLowerCase().replace(/\W+/g, '-')}-${i}">${title} link ${i + 1}</a></li>`).join('')}</ul></div>`)
+    .map((title) => `<div class="col"><h4>${title}</h4><ul>${Array.from({ length: perColumn }, (_, i) => `<li><a href="/${slug(title)}/${i + 1}">${title} link ${i + 1}</a></li>`).join('')}</ul></div>`)
     .join('');
-  return `<footer><div class="cols" style="display:flex;gap:24px">${cols}</div><p>© 2026 Example Corp. All rights reserved. <a href="#privacy">Privacy</a> · <a href="#terms">Terms</a> · <a href="#cookies">Cookie settings</a></p></footer>`;
+  return `<footer><div class="cols" style="display:flex;gap:24px">${cols}</div><p>© 2026 Example Corp. All rights reserved. <a href="/privacy">Privacy</a> · <a href="/terms">Terms</a> · <a href="/cookies">Cookie settings</a></p></footer>`;
+}
+
+/** A URL path segment from a label: "New arrivals" → "new-arrivals". */
+export function slug(text: string): string {
+  return text.toLowerCase().replace(/\W+/g, '-');
 }

@@ -1,4 +1,4 @@
-import { documentShell, LOREM, pick, seeded } from './common.js';
+import { documentShell, LOREM, pick, seeded, slug } from './common.js';
 import type { BenchPage } from './types.js';
 
 const GROUPS: Readonly<Record<string, readonly string[]>> = {
@@ -12,13 +12,13 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
 
 function sidebar(): string {
   return `<nav aria-label="Documentation" class="side">${Object.entries(GROUPS)
-    .map(([group, items]) => `<h3>${group}</h3><ul>${items.map((item) => `<li><a class="doc" href="#${item.toLowerCase().replace(/\W+/g, '-')}">${item}</a></li>`).join('')}</ul>`)
+    .map(([group, items]) => `<h3>${group}</h3><ul>${items.map((item) => `<li><a class="doc" href="/docs/${slug(item)}">${item}</a></li>`).join('')}</ul>`)
     .join('')}</nav>`;
 }
 
 function content(random: () => number): string {
   const sections = ['Overview', 'Request', 'Response', 'Errors', 'Examples'];
-  return `<main><p><a href="#docs">Docs</a> › <a href="#api">API reference</a> › Start a session</p>
+  return `<main><p><a href="/docs">Docs</a> › <a href="/api">API reference</a> › Start a session</p>
 <h1>Start a session</h1><p>${pick(LOREM, random)}</p>
 ${sections
   .map(
@@ -33,7 +33,7 @@ ${sections
   )
   .join('\n')}
 <section aria-label="Feedback"><h2>Was this page helpful?</h2><button type="button" class="fb">Yes</button> <button type="button" class="fb">No</button></section>
-<p><a href="#prev">‹ Sessions API</a> <a href="#next">Get a session ›</a></p></main>
+<p><a href="/prev">‹ Sessions API</a> <a href="/next">Get a session ›</a></p></main>
 <nav aria-label="On this page" class="toc"><h3>On this page</h3><ul>${sections.map((section, i) => `<li><a href="#s${i}">${section}</a></li>`).join('')}</ul></nav>`;
 }
 
@@ -52,7 +52,7 @@ export const docsPage: BenchPage = {
     documentShell(
       'Start a session · Example API docs',
       '.wrap{display:flex;gap:24px;padding:16px}.side{width:240px;flex:none}.side ul{display:block}main{flex:1}pre{background:#f6f8fa;padding:8px}',
-      `<header><strong>Example Docs</strong> <nav aria-label="Top"><ul><li><a href="#guides">Guides</a></li><li><a href="#api">API</a></li><li><a href="#sdks">SDKs</a></li><li><a href="#changelog">Changelog</a></li><li><a href="#dashboard">Dashboard</a></li></ul></nav> <input type="search" aria-label="Search docs" placeholder="Search docs"></header>
+      `<header><strong>Example Docs</strong> <nav aria-label="Top"><ul><li><a href="/guides">Guides</a></li><li><a href="/api">API</a></li><li><a href="/sdks">SDKs</a></li><li><a href="/changelog">Changelog</a></li><li><a href="/dashboard">Dashboard</a></li></ul></nav> <input type="search" aria-label="Search docs" placeholder="Search docs"></header>
 <div class="wrap">${sidebar()}${content(seeded(3))}</div>`,
       script,
     ),

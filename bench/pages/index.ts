@@ -18,7 +18,7 @@ export function hugeHtml(): string {
     const block: string[] = [];
     for (let j = 0; j < 50; j += 1) {
       const n = i * 50 + j;
-      block.push(`<section><h3>Item ${n}</h3><p>Item ${n} is a sturdy, well reviewed product with a long description that goes on for a while to fill space.</p><table><tr><th>SKU</th><td>S-${n}</td><th>Price</th><td>$${(n % 97) + 0.99}</td></tr></table><a href="#i${n}">Details</a></section>`);
+      block.push(`<section><h3>Item ${n}</h3><p>Item ${n} is a sturdy, well reviewed product with a long description that goes on for a while to fill space.</p><table><tr><th>SKU</th><td>S-${n}</td><th>Price</th><td>$${(n % 97) + 0.99}</td></tr></table><a href="/i${n}">Details</a></section>`);
     }
     const html = block.join('');
     size += html.length;

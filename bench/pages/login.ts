@@ -1,7 +1,7 @@
 import { bigFooter, documentShell } from './common.js';
 import type { BenchPage } from './types.js';
 
-const body = `<header><nav aria-label="Main"><ul><li><a href="#home">Acme Cloud</a></li><li><a href="#pricing">Pricing</a></li><li><a href="#docs">Docs</a></li><li><a href="#support">Support</a></li></ul></nav></header>
+const body = `<header><nav aria-label="Main"><ul><li><a href="/home">Acme Cloud</a></li><li><a href="/pricing">Pricing</a></li><li><a href="/docs">Docs</a></li><li><a href="/support">Support</a></li></ul></nav></header>
 <main style="max-width:380px;margin:40px auto">
 <h1>Sign in to Acme Cloud</h1>
 <p>Welcome back. Use your work email to continue.</p>
@@ -9,11 +9,11 @@ const body = `<header><nav aria-label="Main"><ul><li><a href="#home">Acme Cloud<
   <p><label for="email">Email</label><br><input id="email" name="email" type="email" autocomplete="username" placeholder="you@company.com"></p>
   <p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password"></p>
   <p><label><input type="checkbox" name="remember"> Keep me signed in</label></p>
-  <p><button type="submit">Sign in</button> <a href="#forgot">Forgot password?</a></p>
+  <p><button type="submit">Sign in</button> <a href="/forgot">Forgot password?</a></p>
 </form>
 <p>Or continue with</p>
 <p><button type="button">Continue with Google</button> <button type="button">Continue with GitHub</button> <button type="button">Continue with SSO</button></p>
-<p>New here? <a href="#signup">Create an account</a></p>
+<p>New here? <a href="/signup">Create an account</a></p>
 </main>
 ${bigFooter(['Product', 'Company', 'Resources'], 5)}`;
 

@@ -1,4 +1,4 @@
-import { documentShell } from './common.js';
+import { documentShell, slug } from './common.js';
 import type { BenchPage } from './types.js';
 
 const TIMEZONES = ['UTC', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Sao_Paulo', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'Africa/Lagos', 'Asia/Dubai', 'Asia/Kolkata', 'Asia/Singapore', 'Asia/Tokyo', 'Australia/Sydney', 'Pacific/Auckland'];
@@ -11,9 +11,9 @@ const checkbox = (label: string, checked: boolean, hint: string): string =>
 const radios = (legend: string, name: string, options: readonly string[], chosen: string): string =>
   `<fieldset><legend>${legend}</legend>${options.map((option) => `<label><input type="radio" name="${name}" value="${option}"${option === chosen ? ' checked' : ''}> ${option}</label> `).join('')}</fieldset>`;
 
-const body = `<header><strong>Workbench</strong> <nav aria-label="Main"><ul><li><a href="#home">Home</a></li><li><a href="#projects">Projects</a></li><li><a href="#team">Team</a></li><li><a href="#billing">Billing</a></li></ul></nav></header>
+const body = `<header><strong>Workbench</strong> <nav aria-label="Main"><ul><li><a href="/home">Home</a></li><li><a href="/projects">Projects</a></li><li><a href="/team">Team</a></li><li><a href="/billing">Billing</a></li></ul></nav></header>
 <div style="display:flex;gap:24px;padding:16px">
-<nav aria-label="Settings"><h2>Settings</h2><ul style="display:block">${['Profile', 'Account', 'Notifications', 'Security', 'Integrations', 'API keys', 'Billing', 'Danger zone'].map((item) => `<li><a href="#${item}">${item}</a></li>`).join('')}</ul></nav>
+<nav aria-label="Settings"><h2>Settings</h2><ul style="display:block">${['Profile', 'Account', 'Notifications', 'Security', 'Integrations', 'API keys', 'Billing', 'Danger zone'].map((item) => `<li><a href="/settings/${slug(item)}">${item}</a></li>`).join('')}</ul></nav>
 <main><h1>Profile settings</h1>
 <form id="settings">
 <section><h2>Public profile</h2>

@@ -1,4 +1,4 @@
-import { bigFooter, documentShell, pick, seeded } from './common.js';
+import { bigFooter, documentShell, pick, seeded, slug } from './common.js';
 import type { BenchPage } from './types.js';
 
 const ADJECTIVES = ['Nimbus', 'Aero', 'Vertex', 'Summit', 'Pulse', 'Orbit', 'Terra', 'Nova', 'Drift', 'Echo', 'Flux', 'Zephyr'];
@@ -18,8 +18,8 @@ function products(): string {
       .map((color) => `<li><button type="button" class="swatch" aria-label="${color}" title="${color}"></button></li>`)
       .join('');
     cards.push(`<article class="card" data-sku="SKU-${1000 + i}">
-  <a href="#p${i}" class="thumb"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="${name} running shoe" width="160" height="120"></a>
-  <div class="info"><h3><a href="#p${i}">${name}</a></h3>
+  <a href="/shop/p/${slug(name)}" class="thumb"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="${name} running shoe" width="160" height="120"></a>
+  <div class="info"><h3><a href="/shop/p/${slug(name)}">${name}</a></h3>
   <p class="meta"><span class="rating" aria-label="Rated ${rating} out of 5">★ ${rating}</span> · <span>${20 + Math.floor(random() * 900)} reviews</span></p>
   <p class="price"><span class="sr-only">Price</span>$${price}</p>
   <ul class="swatches" aria-label="Colors">${swatches}</ul>
@@ -41,10 +41,10 @@ ${group('Color', COLORS)}
 <button type="button">Apply filters</button> <button type="button">Clear all</button></aside>`;
 }
 
-const header = `<header><a href="#home"><strong>StrideShop</strong></a>
+const header = `<header><a href="/home"><strong>StrideShop</strong></a>
 <form role="search"><label class="sr-only" for="q">Search products</label><input id="q" type="search" placeholder="Search shoes, brands, styles"><button>Search</button></form>
-<nav aria-label="Main"><ul>${['New arrivals', 'Men', 'Women', 'Kids', 'Running', 'Trail', 'Training', 'Sale', 'Brands', 'Gift cards'].map((item) => `<li><a href="#${item}">${item}</a></li>`).join('')}</ul></nav>
-<a href="#account">Account</a> <a href="#cart" id="cart">Cart (0)</a></header>`;
+<nav aria-label="Main"><ul>${['New arrivals', 'Men', 'Women', 'Kids', 'Running', 'Trail', 'Training', 'Sale', 'Brands', 'Gift cards'].map((item) => `<li><a href="/shop/${slug(item)}">${item}</a></li>`).join('')}</ul></nav>
+<a href="/account">Account</a> <a href="/cart" id="cart">Cart (0)</a></header>`;
 
 const script = `let count = 0;
 document.querySelector('.grid').addEventListener('click', (event) => {
@@ -67,7 +67,7 @@ export const shopPage: BenchPage = {
       `${header}<div class="layout">${filters()}<main><h1>Running shoes</h1><p>72 results</p>
 <label>Sort by <select name="sort"><option>Featured</option><option>Price: low to high</option><option>Price: high to low</option><option>Newest</option></select></label>
 <section class="grid" aria-label="Products">${products()}</section>
-<nav aria-label="Pagination"><a href="#page1">1</a> <a href="#page2">2</a> <a href="#page3">3</a> <a href="#next">Next</a></nav></main></div>
+<nav aria-label="Pagination"><a href="/page1">1</a> <a href="/page2">2</a> <a href="/page3">3</a> <a href="/next">Next</a></nav></main></div>
 ${bigFooter(['Help', 'Orders', 'About', 'Stores', 'Legal'], 8)}`,
       script,
     ),
