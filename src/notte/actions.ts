@@ -287,17 +287,20 @@ export function parseAction(input: unknown): z.ZodSafeParseResult<Action> {
 export const DataSpaceSchema = ScrapeDataSpace;
 export type DataSpace = z.output<typeof DataSpaceSchema>;
 
+// Step results are read by the model on every action: fields that would only say "nothing happened" (empty lists,
+// null, false, 0) are left out, so what is present is what changed.
 export const StepChangesSchema = z
   .object({
     url: z.string().describe('URL of the active tab after the action.'),
-    previous_url: z.string().nullable().describe('URL before the action, when it changed; otherwise null.'),
+    previous_url: z.string().optional().describe('URL before the action; present only when it changed.'),
     title: z.string().describe('Title of the active tab after the action.'),
-    navigated: z.boolean().describe('The active tab loaded a new document.'),
+    navigated: z.literal(true).optional().describe('Present (true) only when the active tab loaded a new document.'),
     active_tab: z.int().describe('Index of the active tab after the action.'),
     tab_count: z.int().describe('Number of open tabs after the action.'),
     new_tabs: z
       .array(z.object({ tab_index: z.int(), url: z.string() }))
-      .describe('Tabs opened by the action; the last one is adopted as the active tab.'),
+      .optional()
+      .describe('Tabs opened by the action, the last one adopted as the active tab; absent when none opened.'),
     dialogs: z
       .array(
         z.object({
@@ -306,7 +309,8 @@ export const StepChangesSchema = z
           handled: z.string().describe('How the dialog was answered, e.g. "accepted" or "answered \\"x\\"".'),
         }),
       )
-      .describe('JavaScript dialogs shown during the action; all are answered so the session never blocks.'),
+      .optional()
+      .describe('JavaScript dialogs shown during the action (all answered so the session never blocks); absent when none.'),
     downloads: z
       .array(
         z.object({
@@ -316,15 +320,16 @@ export const StepChangesSchema = z
           error: z.string().nullish(),
         }),
       )
-      .describe('Files downloaded during the action.'),
+      .optional()
+      .describe('Files downloaded during the action; absent when none.'),
     elements: z
       .object({
-        added: z.int().describe('Elements added to the page.'),
-        removed: z.int().describe('Elements removed from the page.'),
-        appeared: z.array(z.string()).describe('A few of the added elements, as short text.'),
+        added: z.int().optional().describe('Elements added to the page; absent when 0.'),
+        removed: z.int().optional().describe('Elements removed from the page; absent when 0.'),
+        appeared: z.array(z.string()).optional().describe('A few of the added elements, as short text; absent when none had text.'),
       })
-      .nullable()
-      .describe('DOM changes in the active tab; null when it navigated.'),
+      .optional()
+      .describe('DOM changes in the active tab; absent when none, and when it navigated (the counts died with the old document).'),
     waited: z
       .object({
         navigation: z.int().optional(),
@@ -333,20 +338,86 @@ export const StepChangesSchema = z
         popup: z.int().optional(),
         download: z.int().optional(),
       })
-      .describe('Milliseconds spent waiting for what the action caused.'),
+      .optional()
+      .describe('Milliseconds spent waiting for what the action caused, per signal; zero waits and an empty object are left out.'),
   })
-  .describe('What the action changed.');
+  .describe('What the action changed; fields that would be empty, null, false or 0 are left out.');
 export type StepChanges = z.output<typeof StepChangesSchema>;
+
+/** A NodeSelectors object as a step reports it: default fields ("", null, false, []) are left out. */
+export const ResolvedSelectorsSchema = z
+  .object({
+    css_selector: z.string().optional().describe('CSS selector of the element inside its frame.'),
+    xpath_selector: z.string().optional().describe('XPath of the element inside its frame.'),
+    notte_selector: z.string().optional().describe('Notte-internal selector.'),
+    playwright_selector: z.string().optional().describe('Playwright selector; present when it differs from css_selector.'),
+    python_selector: z.string().optional().describe('Python snippet that locates the element.'),
+    in_iframe: z.literal(true).optional().describe('Present (true) when the element is inside an iframe.'),
+    in_shadow_root: z.literal(true).optional().describe('Present (true) when the element is inside an open shadow root.'),
+    iframe_parent_css_selectors: z.array(z.string()).optional().describe('CSS selectors of the enclosing iframes, top down.'),
+  })
+  .describe('Selector of the element acted on; absent fields have their NodeSelectors default. Accepted back as a selector.');
+export type ResolvedSelectors = z.output<typeof ResolvedSelectorsSchema>;
+
+/** Only the NodeSelectors fields that say something; what is left is still a valid NodeSelectors input. */
+export function leanSelectors(s: NodeSelectors): ResolvedSelectors {
+  const out: ResolvedSelectors = {};
+  if (s.css_selector !== '') out.css_selector = s.css_selector;
+  if (s.xpath_selector !== '') out.xpath_selector = s.xpath_selector;
+  if (s.notte_selector !== '') out.notte_selector = s.notte_selector;
+  const pw = s.playwright_selector ?? '';
+  // `#email` and `css=#email` name the same thing: repeating it would only cost tokens.
+  if (pw !== '' && pw !== s.css_selector && pw !== `css=${s.css_selector}`) out.playwright_selector = pw;
+  if ((s.python_selector ?? '') !== '') out.python_selector = s.python_selector ?? '';
+  if (s.in_iframe) out.in_iframe = true;
+  if (s.in_shadow_root) out.in_shadow_root = true;
+  if (s.iframe_parent_css_selectors.length > 0) out.iframe_parent_css_selectors = [...s.iframe_parent_css_selectors];
+  return out;
+}
 
 export const ResolvedActionSchema = z
   .looseObject({
     type: z.string().describe('Action type.'),
-    id: z.string().optional(),
-    selector: z.union([NodeSelectorsSchema, z.string()]).nullish().describe('Selector of the element acted on.'),
-    text_label: z.string().nullish().describe('Label of the element acted on.'),
+    id: z.string().optional().describe('Id of the element acted on, from the latest observe.'),
+    selector: z
+      .union([ResolvedSelectorsSchema, z.string()])
+      .optional()
+      .describe('Selector of the element acted on; the selector string as given when the element was never found.'),
+    text_label: z.string().optional().describe('Label of the element acted on.'),
   })
-  .describe('The action as executed, with selector and text_label resolved.');
+  .describe('The action as executed, with id, selector and text_label resolved; parameters left at their default are omitted.');
 export type ResolvedAction = z.output<typeof ResolvedActionSchema>;
+
+/**
+ * Each action type's defaulted parameters and their default values, read from the schemas themselves (a field
+ * that parses `undefined` to a value has that value as default), so a new default needs no second list here.
+ */
+const ACTION_DEFAULTS: ReadonlyMap<string, ReadonlyMap<string, unknown>> = new Map(
+  ActionSchema.options.map((option) => {
+    const defaults = new Map<string, unknown>();
+    for (const [key, field] of Object.entries<z.ZodType>(option.shape)) {
+      const parsed = field.safeParse(undefined);
+      if (parsed.success && parsed.data !== undefined && parsed.data !== null) defaults.set(key, parsed.data);
+    }
+    return [option.shape.type.value, defaults];
+  }),
+);
+
+// Accepted from observe output and ignored: echoing them back says nothing.
+const IGNORED_FIELDS = new Set(['category', 'description']);
+
+/** The action's own parameters minus nulls, ignored fields and values equal to their default. */
+export function actionParams(action: Action): Record<string, unknown> {
+  const defaults = ACTION_DEFAULTS.get(action.type);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(action)) {
+    if (value === null || value === undefined || IGNORED_FIELDS.has(key)) continue;
+    // Defaults are scalars (numbers, booleans, strings): `===` is the right comparison.
+    if (defaults?.get(key) === value) continue;
+    out[key] = value;
+  }
+  return out;
+}
 
 export const ExecutionResultSchema = z
   .object({

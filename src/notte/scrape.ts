@@ -37,7 +37,7 @@ export const ScrapeInputShape = {
   use_link_placeholders: z
     .boolean()
     .default(false)
-    .describe('Shorten long URLs to reference links [text][1] with a URL table at the end, to save tokens.'),
+    .describe('Write repeated and same-origin URLs as reference links [text][1] with one URL table at the end (paths under one stated origin), when that saves tokens.'),
   max_tokens: z
     .number()
     .int()

@@ -10,6 +10,7 @@ export interface PageElement extends ElementFacts {
   framePath: string[];
   selector: string;
   context?: string;
+  itemText?: string;
   /** Top-viewport CSS pixels at observe time. */
   bbox: { x: number; y: number; width: number; height: number };
 }
@@ -30,6 +31,9 @@ export interface CollectedPage {
   lines: PageLine[];
   elements: PageElement[];
   modal: boolean;
+  /** Item containers (rows, list items, cards) holding an element, across frames; those showing a price. */
+  items: number;
+  pricedItems: number;
   /** Elements visited across frames and frames walked, for the bench. */
   visited: number;
   frames: number;
@@ -65,11 +69,15 @@ export async function collectPage(page: Page, epoch: number): Promise<CollectedP
   let visited = 0;
   let frames = 0;
   let modal = false;
+  let items = 0;
+  let pricedItems = 0;
 
   const stitch = (walk: FrameWalk): void => {
     frames++;
     visited += walk.result.visited;
     modal ||= walk.result.modal;
+    items += walk.result.items;
+    pricedItems += walk.result.pricedItems;
     const rename = { pairs: [] as [number, string][], changed: false };
     renames.set(walk, rename);
     for (const line of walk.result.lines) {
@@ -105,7 +113,7 @@ export async function collectPage(page: Page, epoch: number): Promise<CollectedP
       walk.frame.evaluate(remapIds, { epoch, pairs: rename.pairs }).catch(() => false),
     ),
   );
-  return { title: top.result.title, viewport: top.result.viewport, lines, elements, modal, visited, frames };
+  return { title: top.result.title, viewport: top.result.viewport, lines, elements, modal, items, pricedItems, visited, frames };
 }
 
 function toElement(raw: RawElement, id: string, walk: FrameWalk): PageElement {

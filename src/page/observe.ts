@@ -9,8 +9,8 @@ import { openForReading } from './openUrl.js';
 import type { CollectedPage, PageElement } from './collect.js';
 import type { ElementDescriptor, ObserveSnapshot, PageHost } from './host.js';
 import { selectForInstructions } from './rank.js';
-import { composeDescription, estimateTokens, renderChunk, renderHeader, toObservedAction } from './render.js';
-import type { RenderLine, RenderViewport } from './render.js';
+import { ACTION_JOIN, composeDescription, DETAILS_NOTE, RANGE_NOTE, renderChunk, renderHeader, tokenWeight, toObservedAction } from './render.js';
+import type { DescriptionNotes, ListedRule, RenderLine, RenderViewport } from './render.js';
 import { takeScreenshot } from './screenshot.js';
 
 export type ObserveOptions = ObserveInputArgs;
@@ -46,8 +46,8 @@ interface Retained {
 
 const retained = new WeakMap<PageHost, Retained>();
 
-// The header, the JSON keys of metadata and our notes in the description, as a fixed share of the budget.
-const OVERHEAD_TOKENS = 160;
+// Page lines a chunk may always use, however small max_tokens is next to the overhead: a cursor must make progress.
+const MIN_BUDGET = 100;
 const LOAD_WAIT_MS = 3000;
 
 /**
@@ -67,7 +67,7 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
   const collected = await collectPage(page, epoch);
   host.snapshot = toSnapshot(epoch, page.url(), collected.elements);
   const { metadata, activeTab } = await readMetadata(host, page, collected);
-  const category = guessCategory({ modal: collected.modal, elements: collected.elements });
+  const category = guessCategory({ modal: collected.modal, elements: collected.elements, url: page.url(), items: collected.items, pricedItems: collected.pricedItems });
   const state: Retained = {
     epoch,
     lines: collected.lines,
@@ -102,21 +102,69 @@ function parseInput(options: ObserveOptions): ObserveInput {
 }
 
 function build(state: Retained, start: number, maxTokens: number, maxActions: number, ranked: PageElement[] | undefined, instructions: string): ObserveResult {
-  const rankedActions = ranked?.map(toObservedAction);
-  const rankedCost = rankedActions === undefined ? 0 : estimateTokens(JSON.stringify(rankedActions));
-  const budget = Math.max(100, maxTokens - OVERHEAD_TOKENS - estimateTokens(JSON.stringify(state.metadata)) - rankedCost);
-  const chunk = renderChunk({ lines: state.lines, viewport: state.viewport, viewportOnly: state.viewportOnly, start, budget });
+  const header = renderHeader(state.metadata, state.activeTab, state.category);
+  const bestIds = ranked?.slice(0, 5).map((el) => el.id);
+  const best = bestIds === undefined ? undefined : { instructions, ids: bestIds };
+  const overhead = channelOverhead(state, header, start > 0, best);
+  // A ranked list is paid for whatever the chunk holds: at most half of what the JSON channel has left, best first.
+  const rankedActions = ranked === undefined ? undefined : fitActions(ranked.map(toObservedAction), (maxTokens - overhead.json) / 2);
+  const rankedCost = rankedActions === undefined ? 0 : tokenWeight(JSON.stringify(rankedActions));
+  const listed: ListedRule = rankedActions === undefined ? { first: maxActions } : { ids: new Set(rankedActions.map((action) => action.id)) };
+  const chunk = renderChunk({
+    lines: state.lines,
+    viewport: state.viewport,
+    viewportOnly: state.viewportOnly,
+    start,
+    budget: Math.max(MIN_BUDGET, maxTokens - overhead.text),
+    jsonBudget: Math.max(MIN_BUDGET, maxTokens - overhead.json - rankedCost),
+    listed,
+  });
   const nextCursor = chunk.next === undefined ? undefined : `${state.epoch}.${chunk.next}`;
-  const best = rankedActions === undefined ? undefined : { instructions, ids: rankedActions.slice(0, 5).map((action) => action.id) };
-  const description = composeDescription({ chunk, continuation: start > 0, nextCursor, ...(best === undefined ? {} : { best }) });
-  const interaction: ObservedAction[] = rankedActions ?? chunk.elements.slice(0, maxActions).map(toObservedAction);
+  const notes = { chunk, continuation: start > 0, nextCursor, ...(best === undefined ? {} : { best }) };
+  const interaction: ObservedAction[] = rankedActions ?? chunk.listed.map(toObservedAction);
   const observation: Observation = {
     metadata: state.metadata,
-    space: { description, interaction_actions: interaction, ...(state.category === undefined ? {} : { category: state.category }) },
+    space: {
+      description: composeDescription({ ...notes, variant: 'structured' }),
+      interaction_actions: interaction,
+      ...(state.category === undefined ? {} : { category: state.category }),
+    },
     ...(nextCursor === undefined ? {} : { next_cursor: nextCursor }),
   };
-  const text = `${renderHeader(state.metadata, state.activeTab, state.category)}\n${description}`;
+  const text = `${header}\n${composeDescription(notes)}`;
   return { observation, text, ...(nextCursor === undefined ? {} : { nextCursor }) };
+}
+
+/** The longest prefix of `actions` whose JSON fits `budget` tokens; at least the best one. */
+function fitActions(actions: ObservedAction[], budget: number): ObservedAction[] {
+  let used = 0;
+  for (let i = 0; i < actions.length; i++) {
+    used += tokenWeight(JSON.stringify(actions[i])) + ACTION_JOIN;
+    if (used > budget) return actions.slice(0, Math.max(1, i));
+  }
+  return actions;
+}
+
+/**
+ * What each channel spends besides the page lines, at its largest: the text's header and notes; the JSON's
+ * metadata, keys, notes, category and a cursor. The lines' own cost is counted by renderChunk.
+ */
+function channelOverhead(state: Retained, header: string, continuation: boolean, best: DescriptionNotes['best']): { text: number; json: number } {
+  const { above, below } = state.viewportOnly ? { above: state.viewport.sy, below: state.viewport.th } : { above: 0, below: 0 };
+  const empty = { lines: [], structuredLines: [], elements: [], listed: [], next: 0, trimmed: true, above, below };
+  const cursor = `${state.epoch}.00000`;
+  const notes: DescriptionNotes = { chunk: empty, continuation, nextCursor: cursor, ...(best === undefined ? {} : { best }) };
+  const text = tokenWeight(`${header}\n${composeDescription(notes)}`);
+  const skeleton: Observation = {
+    metadata: state.metadata,
+    space: {
+      description: `${composeDescription({ ...notes, variant: 'structured' })} ${DETAILS_NOTE}${RANGE_NOTE}`,
+      interaction_actions: [],
+      ...(state.category === undefined ? {} : { category: state.category }),
+    },
+    next_cursor: cursor,
+  };
+  return { text, json: tokenWeight(JSON.stringify(skeleton)) };
 }
 
 function continueFrom(host: PageHost, cursor: string, input: ObserveInput): ObserveResult {
@@ -133,6 +181,11 @@ function continueFrom(host: PageHost, cursor: string, input: ObserveInput): Obse
   return build(state, Number(match[2]), input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, undefined, '');
 }
 
+/** ISO 8601 to the second: milliseconds only cost the agent tokens. */
+function isoNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function isBlank(url: string): boolean {
   return url === '' || url === 'about:blank';
 }
@@ -145,12 +198,12 @@ async function observeBlank(host: PageHost, page: Page, epoch: number, screensho
   const metadata: SnapshotMetadata = {
     url: page.url(),
     title: '',
-    timestamp: new Date().toISOString(),
+    timestamp: isoNow(),
     viewport: { scroll_x: 0, scroll_y: 0, viewport_width: size.width, viewport_height: size.height, total_width: size.width, total_height: size.height },
     tabs,
   };
   const description = composeDescription({
-    chunk: { lines: [], elements: [], next: undefined, trimmed: false, above: 0, below: 0 },
+    chunk: { lines: [], structuredLines: [], elements: [], listed: [], next: undefined, trimmed: false, above: 0, below: 0 },
     continuation: false,
     nextCursor: undefined,
     emptyHint: 'Blank tab (about:blank). Open a site with a goto step, or observe with url.',
@@ -177,7 +230,7 @@ async function readMetadata(host: PageHost, page: Page, collected: CollectedPage
   const metadata: SnapshotMetadata = {
     url: page.url(),
     title: collected.title,
-    timestamp: new Date().toISOString(),
+    timestamp: isoNow(),
     viewport: {
       scroll_x: Math.round(v.sx),
       scroll_y: Math.round(v.sy),

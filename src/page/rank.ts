@@ -1,6 +1,6 @@
 /**
  * Orders actions by how well they match an instruction, without an LLM: token overlap on the label, the
- * placeholder, the role and the nearest heading, with a few synonyms. Pure.
+ * placeholder, the role, the enclosing item (row, card) and the nearest heading, with a few synonyms. Pure.
  */
 
 export interface RankCandidate {
@@ -9,7 +9,10 @@ export interface RankCandidate {
   label: string;
   placeholder?: string;
   value?: string;
+  /** Nearest heading before the element. */
   context?: string;
+  /** Leading text of the enclosing item (row, list item, card), not the element's own label. */
+  itemText?: string;
   inputType?: string;
   disabled?: boolean;
 }
@@ -144,6 +147,12 @@ function hits(wanted: Set<string>, field: Set<string>): boolean {
   return false;
 }
 
+// An item word (the product, the row key) counts almost like a label word once the label matches the action:
+// "Add to cart" under "Nimbus Pro 42" must beat both the product's own link and the first card's "Add to cart".
+const ITEM_WITH_LABEL = 2.5;
+const CONTEXT = 0.8;
+const LABEL_AND_ITEM = 1;
+
 /** Score of one candidate against the instruction's words; 0 means no relation found. */
 export function scoreCandidate(candidate: RankCandidate, instructions: string): number {
   const all = tokenize(instructions);
@@ -153,18 +162,25 @@ export function scoreCandidate(candidate: RankCandidate, instructions: string): 
   const placeholder = fieldSet(`${candidate.placeholder ?? ''} ${candidate.inputType ?? ''}`);
   const value = fieldSet(candidate.value);
   const role = fieldSet(candidate.role);
+  const item = fieldSet(candidate.itemText);
   const context = fieldSet(candidate.context);
   let score = 0;
+  let own = 0;
+  let itemHits = 0;
   for (const word of new Set(words)) {
     const wanted = variants(word);
     const exact = label.has(word) || label.has(stem(word));
-    if (hits(wanted, label)) score += exact ? 3 : 2.4;
-    else if (hits(wanted, placeholder)) score += 2;
-    else if (hits(wanted, role)) score += 1.5;
-    else if (hits(wanted, value)) score += 1;
-    else if (hits(wanted, context)) score += 0.8;
+    const points = hits(wanted, label) ? (exact ? 3 : 2.4) : hits(wanted, placeholder) ? 2 : hits(wanted, role) ? 1.5 : hits(wanted, value) ? 1 : 0;
+    if (points > 0) {
+      score += points;
+      own++;
+    } else if (hits(wanted, item)) itemHits++;
+    else if (hits(wanted, context)) score += CONTEXT;
   }
+  // The item alone (every button of the right card) is a weak hint, like a heading; with the label it decides.
+  score += itemHits * (own > 0 ? ITEM_WITH_LABEL : CONTEXT);
   if (score > 0 && words.length > 0) score /= Math.sqrt(words.length);
+  if (own > 0 && itemHits > 0) score += LABEL_AND_ITEM;
   const phrase = normalize(candidate.label).trim();
   if (phrase.length >= 3 && normalize(instructions).includes(phrase)) score += 1.5;
   if (score > 0 && kinds.has(candidate.role)) score += 0.5;

@@ -111,10 +111,10 @@ export async function scrape(host: PageHost, params: ScrapeParams, deps: ScrapeD
   const window = windowMarkdown(result.markdown, input.max_tokens, input.cursor);
   if (window.nextCursor !== undefined) lastScrape.set(page, { key, result });
   else lastScrape.delete(page);
-  const markdown = input.use_link_placeholders ? applyLinkPlaceholders(window.text, result.urls) : window.text;
+  const markdown = input.use_link_placeholders ? applyLinkPlaceholders(window.text, result.urls, result.url) : window.text;
   let structured: StructuredData | null = null;
   if (wantsStructured) {
-    const full = input.use_link_placeholders ? applyLinkPlaceholders(result.markdown, result.urls) : result.markdown;
+    const full = input.use_link_placeholders ? applyLinkPlaceholders(result.markdown, result.urls, result.url) : result.markdown;
     structured = await extractStructured({ markdown: full, url: result.url, schema, instructions, structure: result.structure, sample: deps.sample });
   }
 

@@ -36,10 +36,15 @@ export interface SettleOptions {
   dom?: boolean;
 }
 
-// Why these numbers: a page that reacts to a click does so within a frame or two; 100 ms without mutations means
-// the reaction is over. Fetches answered by a local or nearby server take tens of ms; 150 ms of network silence
-// (the spec allows up to 500) catches chained requests without making every step slow. Caps keep busy pages
-// (tickers, long polling) from stalling the agent.
+// Why these numbers: a page's direct reaction to an input event (handlers, and the re-render of React, Vue,
+// Angular or Svelte, which flush in the event or its microtasks) is in the DOM by the time the action returns.
+// What it starts asynchronously (timers, animation frames, scheduler tasks) shows within a frame or two, so when
+// nothing at all moves in the 30 ms after the action, and no request went out, the page is done. Once something
+// moves after the action, the page is mid-reaction: then 100 ms without mutations means the reaction is over.
+// Fetches answered by a local or nearby server take tens of ms; 150 ms of network silence (the spec allows up to
+// 500) catches chained requests without making every step slow. Caps keep busy pages (tickers, long polling) from
+// stalling the agent.
+const DOM_REACT_MS = 30;
 const DOM_QUIET_MS = 100;
 const DOM_MIN_MS = 50;
 const DOM_CAP_MS = 1_500;
@@ -86,7 +91,7 @@ export class SettleWatch {
     try {
       if (this.#domWatched && options.dom !== false && !this.#navRequest) {
         const started = Date.now();
-        const dom = await this.#waitDom(DOM_MIN_MS);
+        const dom = await this.#waitDom(DOM_MIN_MS, DOM_REACT_MS);
         waited.dom = Date.now() - started;
         if (dom !== null) elements = dom;
         else this.#navRequest = true;
@@ -106,7 +111,7 @@ export class SettleWatch {
         // Answers to those requests usually re-render: one more short DOM pass, without the minimum.
         if (elements !== null && waited.network > 0 && !this.#navRequest) {
           const again = Date.now();
-          const dom = await this.#waitDom(0);
+          const dom = await this.#waitDom(0, 0);
           waited.dom = (waited.dom ?? 0) + (Date.now() - again);
           if (dom !== null) elements = dom;
         }
@@ -143,9 +148,10 @@ export class SettleWatch {
     this.#onNavigated?.();
   };
 
-  async #waitDom(minMs: number): Promise<ElementChanges | null> {
+  /** `reactMs` > 0: done early when nothing moves that long after the action; 0: always wait for the quiet window. */
+  async #waitDom(minMs: number, reactMs: number): Promise<ElementChanges | null> {
     try {
-      return await this.#page.evaluate(waitDomQuiet, { quietMs: DOM_QUIET_MS, minMs, capMs: DOM_CAP_MS });
+      return await this.#page.evaluate(waitDomQuiet, { quietMs: DOM_QUIET_MS, minMs, reactMs, capMs: DOM_CAP_MS });
     } catch (error) {
       if (isContextGone(error)) return null;
       throw error;
@@ -256,7 +262,7 @@ function installDomObserver(): void {
   g.__bsmSettle = state;
 }
 
-function waitDomQuiet(args: { quietMs: number; minMs: number; capMs: number }): Promise<ElementChanges> {
+function waitDomQuiet(args: { quietMs: number; minMs: number; reactMs: number; capMs: number }): Promise<ElementChanges> {
   const g = globalThis as unknown as { __bsmSettle?: DomWatchState }; // our own slot on the page's global object
   const state = g.__bsmSettle;
   const start = performance.now();
@@ -270,12 +276,17 @@ function waitDomQuiet(args: { quietMs: number; minMs: number; capMs: number }): 
     }
     const tick = (): void => {
       const now = performance.now();
+      const elapsed = now - start;
       const quietFor = now - state.last;
-      if (now - start >= args.capMs || (now - start >= args.minMs && quietFor >= args.quietMs)) {
+      // Mutations before `start` were the action's synchronous effect (already counted); only later ones mean the
+      // page is still reacting.
+      const still = args.reactMs > 0 && state.last < start;
+      if (elapsed >= args.capMs || (still && elapsed >= args.reactMs) || (!still && elapsed >= args.minMs && quietFor >= args.quietMs)) {
         finish();
         return;
       }
-      setTimeout(tick, Math.max(5, Math.min(args.quietMs - quietFor, args.capMs - (now - start), 50)));
+      const wait = still ? args.reactMs - elapsed : args.quietMs - quietFor;
+      setTimeout(tick, Math.max(5, Math.min(wait, args.capMs - elapsed, 50)));
     };
     tick();
   });

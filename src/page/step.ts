@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { DEFAULT_ACTION_TIMEOUT_MS, isInteractionAction } from '../notte/actions.js';
+import { DEFAULT_ACTION_TIMEOUT_MS, actionParams, isInteractionAction, leanSelectors } from '../notte/actions.js';
 import type { Action, ActionType, ExecutionResult, ResolvedAction, StepChanges } from '../notte/actions.js';
 import { click, downloadFile } from './actions/click.js';
 import { errorText } from './actions/errors.js';
@@ -15,7 +15,7 @@ import { installPageHandlers } from './dialogs.js';
 import type { EventsSince } from './dialogs.js';
 import type { PageHost } from './host.js';
 import { SettleWatch } from './settle.js';
-import type { SettleReport } from './settle.js';
+import type { SettleReport, Waited } from './settle.js';
 
 export interface StepResult {
   result: ExecutionResult;
@@ -142,25 +142,43 @@ async function finish(
   const active = tabs.length > 0 ? host.page() : undefined;
   const url = active?.url() ?? '';
   const title = (await active?.title().catch(() => '')) ?? '';
+  // Only what changed is listed: an absent field means empty, null, false or 0 (see StepChangesSchema).
+  const newTabs = happened.popups
+    .filter((p) => !p.page.isClosed())
+    .map((p) => ({ tab_index: tabs.indexOf(p.page), url: p.page.url() }));
+  const elements = report.elements;
+  const waited = nonZero(report.waited);
   const changes: StepChanges = {
     url,
-    previous_url: beforeUrl !== undefined && beforeUrl !== url ? beforeUrl : null,
+    ...(beforeUrl !== undefined && beforeUrl !== url ? { previous_url: beforeUrl } : {}),
     title,
-    navigated: report.navigated,
+    ...(report.navigated ? { navigated: true } : {}),
     active_tab: active === undefined ? -1 : tabs.indexOf(active),
     tab_count: tabs.length,
-    new_tabs: happened.popups
-      .filter((p) => !p.page.isClosed())
-      .map((p) => ({ tab_index: tabs.indexOf(p.page), url: p.page.url() })),
-    dialogs: happened.dialogs.map((d) => ({ type: d.type, message: d.message, handled: d.handled })),
-    downloads: downloads.map(({ event, saved }) => ({
-      path: saved.path,
-      suggested_filename: event.suggestedFilename,
-      url: event.url,
-      ...(saved.error === undefined ? {} : { error: saved.error }),
-    })),
-    elements: report.elements,
-    waited: report.waited,
+    ...(newTabs.length > 0 ? { new_tabs: newTabs } : {}),
+    ...(happened.dialogs.length > 0
+      ? { dialogs: happened.dialogs.map((d) => ({ type: d.type, message: d.message, handled: d.handled })) }
+      : {}),
+    ...(downloads.length > 0
+      ? {
+          downloads: downloads.map(({ event, saved }) => ({
+            path: saved.path,
+            suggested_filename: event.suggestedFilename,
+            url: event.url,
+            ...(saved.error === undefined ? {} : { error: saved.error }),
+          })),
+        }
+      : {}),
+    ...(elements !== null && (elements.added > 0 || elements.removed > 0)
+      ? {
+          elements: {
+            ...(elements.added > 0 ? { added: elements.added } : {}),
+            ...(elements.removed > 0 ? { removed: elements.removed } : {}),
+            ...(elements.appeared.length > 0 ? { appeared: elements.appeared } : {}),
+          },
+        }
+      : {}),
+    ...(Object.keys(waited).length > 0 ? { waited } : {}),
   };
   const message = report.notes.length > 0 ? `${outcome.message} (${report.notes.join('; ')})` : outcome.message;
   const result: ExecutionResult = {
@@ -175,14 +193,41 @@ async function finish(
   return { result, changes, text: summarize(result, changes, beforeUrl) };
 }
 
+function nonZero(waited: Waited): Waited {
+  const out: Waited = {};
+  for (const key of ['navigation', 'network', 'dom', 'popup'] as const) {
+    const ms = waited[key];
+    if (ms !== undefined && ms > 0) out[key] = ms;
+  }
+  return out;
+}
+
+// What stands in for a password in the resolved action.
+const MASK = '********';
+// form_fill keys whose values are passwords (`password` itself is stored as current_password by the schema).
+const SECRET_FORM_KEYS = ['current_password', 'new_password'] as const;
+
+/**
+ * The action as executed, lean: its own parameters (defaults, nulls and ignored fields left out), and for an
+ * element action the id, selector and label it resolved to. The selector keeps only its non-default fields.
+ */
 function resolved(action: Action, outcome: ActionOutcome): ResolvedAction {
-  const base: ResolvedAction = { ...action };
+  const params = actionParams(action);
+  if (outcome.secretValue === true && typeof params['value'] === 'string') params['value'] = MASK;
+  if (action.type === 'form_fill') {
+    const value: Record<string, string | null> = { ...action.value };
+    for (const key of SECRET_FORM_KEYS) if (typeof value[key] === 'string') value[key] = MASK;
+    params['value'] = value;
+  }
+  const base: ResolvedAction = { ...params, type: action.type };
   if (!isInteractionAction(action)) return base;
+  const selector = outcome.selector ?? (typeof action.selector === 'object' && action.selector !== null ? action.selector : undefined);
+  const label = outcome.textLabel ?? action.text_label ?? '';
   return {
     ...base,
     ...(outcome.actedOnId === undefined ? {} : { id: outcome.actedOnId }),
-    selector: outcome.selector ?? (typeof action.selector === 'object' ? action.selector : null),
-    text_label: outcome.textLabel ?? action.text_label ?? null,
+    ...(selector === undefined ? {} : { selector: leanSelectors(selector) }),
+    ...(label === '' ? {} : { text_label: label }),
   };
 }
 
@@ -193,7 +238,7 @@ function summarize(result: ExecutionResult, changes: StepChanges, beforeUrl: str
   const effects: string[] = [];
   const where = shortUrl(changes.url, beforeUrl);
   const titled = changes.title === '' ? '' : ` (${JSON.stringify(changes.title)})`;
-  const adopted = changes.new_tabs.find((t) => t.tab_index === changes.active_tab);
+  const adopted = changes.new_tabs?.find((t) => t.tab_index === changes.active_tab);
   const type = result.action.type;
   if (adopted !== undefined) {
     effects.push(`new tab ${adopted.tab_index} opened and now active: ${where}${titled}`);
@@ -202,20 +247,21 @@ function summarize(result: ExecutionResult, changes: StepChanges, beforeUrl: str
   } else if (NAMES_ITS_URL.has(type)) {
     // The message already names the URL.
     if (changes.title !== '') effects.push(`title ${JSON.stringify(changes.title)}`);
-  } else if (changes.navigated) {
+  } else if (changes.navigated === true) {
     effects.push(`navigated to ${where}${titled}`);
-  } else if (changes.previous_url !== null) {
+  } else if (changes.previous_url !== undefined) {
     effects.push(`URL now ${where}`);
   }
-  for (const d of changes.dialogs) effects.push(`${d.type} dialog ${JSON.stringify(clip(d.message, 60))} ${d.handled}`);
-  for (const d of changes.downloads) {
+  for (const d of changes.dialogs ?? []) effects.push(`${d.type} dialog ${JSON.stringify(clip(d.message, 60))} ${d.handled}`);
+  for (const d of changes.downloads ?? []) {
     effects.push(d.path === null ? `download of ${d.suggested_filename} failed` : `downloaded ${d.suggested_filename} → ${d.path}`);
   }
-  if (changes.elements !== null && (changes.elements.added > 0 || changes.elements.removed > 0)) {
-    const appeared = changes.elements.appeared.length > 0 ? ` (new: ${changes.elements.appeared.map((a) => JSON.stringify(clip(a, 40))).join(', ')})` : '';
-    effects.push(`+${changes.elements.added}/−${changes.elements.removed} elements${appeared}`);
+  if (changes.elements !== undefined) {
+    const { added = 0, removed = 0, appeared = [] } = changes.elements;
+    const named = appeared.length > 0 ? ` (new: ${appeared.map((a) => JSON.stringify(clip(a, 40))).join(', ')})` : '';
+    effects.push(`+${added}/−${removed} elements${named}`);
   }
-  const total = Object.values(changes.waited).reduce((sum, ms) => sum + (ms ?? 0), 0);
+  const total = Object.values(changes.waited ?? {}).reduce((sum, ms) => sum + (ms ?? 0), 0);
   const tail = total > 0 ? `; waited ${total}ms` : '';
   const head = `${result.success ? '✓' : '✗'} ${result.message}`;
   // Messages end with a full stop; the wait joins them as its own sentence.

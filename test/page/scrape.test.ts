@@ -173,11 +173,26 @@ describe('scrape: markdown', () => {
     expect(data.markdown).toBe('# Locked down\n\nStill readable');
   });
 
-  it('replaces long URLs with numbered references when use_link_placeholders is set', async () => {
+  it('replaces repeated and same-origin URLs with numbered references when use_link_placeholders is set', async () => {
     const long = '/catalog/products/item?id=1234567890&ref=homepage-carousel';
-    const url = server.setContent('/refs', `<p><a href="${long}">First</a>, <a href="/s">short</a> and <a href="${long}">again</a>.</p>`);
+    const other = 'https://docs.other-site.example.org/guides/getting-started/installation';
+    const url = server.setContent('/refs', `<p><a href="${long}">First</a>, <a href="${other}">the guide</a> and <a href="${long}">again</a>.</p>
+      <ul>${Array.from({ length: 6 }, (_, i) => `<li><a href="/catalog/products/kettle-${i}">Kettle ${i}</a></li>`).join('')}</ul>`);
+    const plain = (await scrape(host, { url })).data.markdown;
     const { data } = await scrape(host, { url, use_link_placeholders: true });
-    expect(data.markdown).toBe(`[First][1], [short](${origin()}/s) and [again][1].\n\n[1]: ${origin()}${long}`);
+    expect(data.markdown).toBe(
+      `[First][1], [the guide](${other}) and [again][1].\n\n` +
+        Array.from({ length: 6 }, (_, i) => `- [Kettle ${i}][${i + 2}]`).join('\n') +
+        `\n\nLinks (a /path is on ${origin()}):\n\n[1]: ${long}\n` +
+        Array.from({ length: 6 }, (_, i) => `[${i + 2}]: /catalog/products/kettle-${i}`).join('\n'),
+    );
+    expect(encode(data.markdown).length).toBeLessThan(encode(plain).length);
+  });
+
+  it('keeps plain links when placeholders would not make the markdown smaller', async () => {
+    const url = server.setContent('/one-link', '<p>Read <a href="https://docs.other-site.example.org/guides/install">the guide</a> first.</p>');
+    const { data } = await scrape(host, { url, use_link_placeholders: true });
+    expect(data.markdown).toBe('Read [the guide](https://docs.other-site.example.org/guides/install) first.');
   });
 
   it('cuts long markdown at max_tokens and continues with the cursor', async () => {
@@ -194,12 +209,79 @@ describe('scrape: markdown', () => {
       expect(result.data.next_cursor).toBe(cursor);
       if (cursor !== undefined) expect(result.text).toContain(`cursor="${cursor}"`);
       expect(encode(result.data.markdown).length).toBeLessThanOrEqual(1000);
+      // Every part but the last uses most of its budget.
+      if (cursor !== undefined) expect(encode(result.data.markdown).length).toBeGreaterThanOrEqual(850);
       calls++;
     } while (cursor !== undefined && calls < 20);
     expect(calls).toBeGreaterThan(2);
     expect(parts.join('')).toBe(whole);
     expect(parts[1]?.startsWith('Paragraph')).toBe(true);
     await expect(scrape(host, { cursor: 'garbage' })).rejects.toThrow(/cursor is not one scrape returned/);
+  });
+
+  it('keeps every part within max_tokens by the real tokenizer on dense pages (numbers, links, tables)', async () => {
+    // The shape that overflowed a flat characters-per-token budget: short cards of numbers, table cells and links.
+    const cards = Array.from({ length: 1500 }, (_, n) =>
+      `<section><h3>Item ${n}</h3><p>Item ${n} is a sturdy, well reviewed product with a long description.</p>` +
+      `<table><tr><th>SKU</th><td>S-${n}</td><th>Price</th><td>$${(n % 97) + 0.99}</td></tr></table><a href="/i${n}">Details</a></section>`).join('');
+    const url = server.setContent('/dense', `<h1>Big catalogue</h1>${cards}`);
+    for (const maxTokens of [10_000, 1000]) {
+      let cursor: string | undefined;
+      for (let part = 0; part < 4; part++) {
+        const args = cursor === undefined ? { max_tokens: maxTokens } : { max_tokens: maxTokens, cursor };
+        const result = await scrape(host, part === 0 && maxTokens === 10_000 ? { ...args, url } : args);
+        const used = encode(result.data.markdown).length;
+        expect(used, `part ${part} at ${maxTokens}`).toBeLessThanOrEqual(maxTokens);
+        expect(used, `part ${part} at ${maxTokens}`).toBeGreaterThanOrEqual(maxTokens * 0.85);
+        cursor = result.nextCursor;
+        expect(cursor).toBeDefined();
+      }
+    }
+  });
+});
+
+describe('scrape: form controls', () => {
+  const FORM = `<!doctype html><html><head><title>Orders</title></head><body>
+<form role="search"><label for="q">Search products</label><input id="q" type="search" placeholder="Shoes, brands"><button>Search</button></form>
+<p><label>Sort by <select name="sort"><option>Featured</option><option selected>Price: low to high</option><option>Newest</option></select></label></p>
+<p><label>Status <select><optgroup label="Open"><option>All</option><option>Pending</option></optgroup><optgroup label="Closed"><option>Paid</option></optgroup></select></label> <label>Customer <input type="text" value="Acme"></label><button type="button">Export CSV</button><button type="button">New invoice</button></p>
+<p><label>Tags <select multiple><option selected>red</option><option>green</option><option selected>blue</option></select></label></p>
+<fieldset><legend>Price</legend><label>Min <input type="number" value="0"></label> <label>Max <input type="number" value="500"></label></fieldset>
+<p><label for="bio">Bio</label><br><textarea id="bio">Writes notes
+on engines.</textarea></p>
+<p><label>Password <input type="password" value="hunter2"></label><label><input type="checkbox" checked> Remember me</label><input type="hidden" name="csrf" value="tok123"><input type="submit" value="Sign in"><input type="reset"></p>
+</body></html>`;
+
+  it('writes what a reader sees: the chosen option, field values, spaced buttons; never options, passwords or hidden values', async () => {
+    const url = server.setContent('/form', FORM);
+    const page = host.page();
+    await page.goto(url);
+    // Live state the HTML attributes do not carry: a choice and typed text.
+    await page.selectOption('select[name="sort"]', 'Newest');
+    await page.fill('#bio', 'Mathematician.\nWrites notes on the Analytical Engine.');
+    const { data } = await scrape(host, {});
+    expect(data.markdown.split('\n')).toEqual([
+      'Search products Search',
+      '',
+      'Sort by Newest',
+      '',
+      'Status All Customer Acme Export CSV New invoice',
+      '',
+      'Tags red, blue',
+      '',
+      'Price Min 0 Max 500',
+      '',
+      'Bio  ',
+      'Mathematician. Writes notes on the Analytical Engine.',
+      '',
+      'Password Remember me Sign in Reset',
+    ]);
+  });
+
+  it('scrapes a select on its own as its chosen option', async () => {
+    const url = server.setContent('/form', FORM);
+    const { data } = await scrape(host, { url, selector: 'select[name="sort"]' });
+    expect(data.markdown).toBe('Price: low to high');
   });
 });
 

@@ -68,9 +68,12 @@ describe('navigation', () => {
     const url = server.setContent('/hello', '<!doctype html><html><head><title>Hello</title></head><body><h1>Hi</h1></body></html>');
     const { result, changes, text } = await act({ type: 'goto', url });
     expect(result.success).toBe(true);
-    expect(changes).toMatchObject({ url, title: 'Hello', navigated: true });
+    expect(changes).toMatchObject({ url, previous_url: 'about:blank', title: 'Hello', navigated: true });
     expect(text).toMatch(/^✓ Navigated to .*\/hello\.\n→ title "Hello"; waited \d+ms$/);
-    expect(result.action).toMatchObject({ type: 'goto', url });
+    expect(result.action).toEqual({ type: 'goto', url });
+    // Lean: what did not happen is absent, not empty.
+    for (const key of ['new_tabs', 'dialogs', 'downloads', 'elements']) expect(changes, key).not.toHaveProperty(key);
+    expect(result).toMatchObject({ data: null, exception: null });
   });
 
   it('refuses file: and other local schemes', async () => {
@@ -119,9 +122,12 @@ describe('click', () => {
     await open('/click', `<button id="b" onclick="const p=document.createElement('p');p.textContent='Saved!';document.body.append(p)">Save</button>`, { B1: '#b' });
     const { result, changes, text } = await act({ type: 'click', id: 'B1[:]' });
     expect(result.success, text).toBe(true);
-    expect(result.action).toMatchObject({ type: 'click', id: 'B1', text_label: 'Save' });
-    expect(result.action.selector).toMatchObject({ css_selector: '#b' });
-    expect(changes.elements).toMatchObject({ added: 1 });
+    // Defaults (timeout, press_enter, category…) and default selector fields are left out.
+    expect(result.action).toEqual({ type: 'click', id: 'B1', selector: { css_selector: '#b' }, text_label: 'Save' });
+    expect(changes.elements).toEqual({ added: 1, appeared: ['<p> Saved!'] });
+    expect(changes).toMatchObject({ title: '/click', active_tab: 0, tab_count: 1 });
+    for (const key of ['previous_url', 'navigated', 'new_tabs', 'dialogs', 'downloads']) expect(changes, key).not.toHaveProperty(key);
+    for (const ms of Object.values(changes.waited ?? {})) expect(ms).toBeGreaterThan(0);
     expect(text).toContain('Clicked B1 "Save"');
     expect(text).toContain('"<p> Saved!"');
     expect(await evalIn('document.querySelector("p")?.textContent')).toBe('Saved!');
@@ -133,8 +139,10 @@ describe('click', () => {
     await open('/link', '<a id="l" href="/thanks">Go</a>', { L1: '#l' });
     const { result, changes, text } = await act({ type: 'click', id: 'L1' });
     expect(result.success).toBe(true);
-    expect(changes).toMatchObject({ url: server.url('/thanks'), title: 'Thanks', navigated: true, elements: null });
-    expect(changes.waited.navigation).toBeGreaterThanOrEqual(0);
+    expect(changes).toMatchObject({ url: server.url('/thanks'), previous_url: server.url('/link'), title: 'Thanks', navigated: true });
+    // The old document's element counts died with it.
+    expect(changes).not.toHaveProperty('elements');
+    expect(changes.waited).toBeDefined();
     expect(text).toContain('navigated to /thanks ("Thanks")');
   });
 
@@ -147,11 +155,36 @@ describe('click', () => {
 
   it('accepts ~text, xpath and NodeSelectors objects', async () => {
     await open('/sel', `<button onclick="window.n=(window.n||0)+1">Add one</button>`);
-    expect((await act({ type: 'click', selector: '~Add one' })).result.success).toBe(true);
-    expect((await act({ type: 'click', selector: 'xpath=//button' })).result.success).toBe(true);
+    const byText = await act({ type: 'click', selector: '~Add one' });
+    expect(byText.result.success).toBe(true);
+    expect(byText.result.action.selector).toEqual({ playwright_selector: 'internal:text="Add one"' });
+    const byXpath = await act({ type: 'click', selector: 'xpath=//button' });
+    expect(byXpath.result.success).toBe(true);
+    expect(byXpath.result.action.selector).toEqual({ xpath_selector: '//button', playwright_selector: 'xpath=//button' });
     const r = await act({ type: 'click', selector: { css_selector: 'button', xpath_selector: '', in_iframe: false, in_shadow_root: false, iframe_parent_css_selectors: [] } });
     expect(r.result.success).toBe(true);
-    expect(await evalIn('window.n')).toBe(3);
+    expect(r.result.action).toEqual({ type: 'click', selector: { css_selector: 'button' }, text_label: 'Add one' });
+    // The lean selector is a valid selector again.
+    expect((await act({ type: 'click', selector: r.result.action.selector ?? '' })).result.success).toBe(true);
+    expect(await evalIn('window.n')).toBe(4);
+    // Nothing in the DOM changed: no element counts.
+    expect(r.changes).not.toHaveProperty('elements');
+  });
+
+  it('reports what the page does after the click: timers and fetched data', async () => {
+    server.setRoute('/api/saved', { body: 'Saved on server', contentType: 'text/plain' });
+    await open(
+      '/later',
+      `<button id="t" onclick="setTimeout(() => { add('first'); setTimeout(() => add('second'), 60); }, 15)">Timers</button>
+       <button id="f" onclick="fetch('/api/saved').then((r) => r.text()).then(add)">Fetch</button>
+       <script>function add(text){ const p = document.createElement('p'); p.textContent = text; document.body.append(p); }</script>`,
+      { B1: '#t', B2: '#f' },
+    );
+    const timers = await act({ type: 'click', id: 'B1' });
+    expect(timers.changes.elements).toMatchObject({ added: 2, appeared: ['<p> first', '<p> second'] });
+    const fetched = await act({ type: 'click', id: 'B2' });
+    expect(fetched.changes.elements).toMatchObject({ added: 1, appeared: ['<p> Saved on server'] });
+    expect(fetched.changes.waited?.network).toBeGreaterThan(0);
   });
 
   it('fails on a disabled button with "Element is disabled"', async () => {
@@ -246,6 +279,16 @@ describe('forms', () => {
     const pw = await act({ type: 'fill', id: 'I4', value: 'hunter22' });
     expect(pw.result.message).toContain('8 characters');
     expect(pw.text).not.toContain('hunter22');
+    expect(JSON.stringify({ ...pw.result, changes: pw.changes })).not.toContain('hunter22');
+    expect(pw.result.action).toMatchObject({ type: 'fill', id: 'I4', value: '********' });
+  });
+
+  it('the resolved fill keeps its value and leaves defaults out', async () => {
+    await open('/form-lean', form, ids);
+    const filled = await act({ type: 'fill', id: 'I1', value: 'new' });
+    expect(filled.result.action).toEqual({ type: 'fill', id: 'I1', value: 'new', selector: { css_selector: '#q' }, text_label: 'q' });
+    const appended = await act({ type: 'fill', id: 'I1', value: '+x', clear_before_fill: false, timeout: 5000 });
+    expect(appended.result.action).toMatchObject({ value: '+x', clear_before_fill: false, timeout: 5000 });
   });
 
   it('multi_factor_fill and fallback_fill type keystrokes', async () => {
@@ -302,6 +345,7 @@ describe('forms', () => {
       <input type="password" name="pass">`);
     const { result } = await act({ type: 'form_fill', value: { email: 'a@b.c', first_name: 'Ada', last_name: 'Lovelace', password: 'pw', phone: null } });
     expect(result.success, result.message).toBe(true);
+    expect(result.action).toEqual({ type: 'form_fill', value: { email: 'a@b.c', first_name: 'Ada', last_name: 'Lovelace', current_password: '********' } });
     expect(result.message).toContain('Filled email, first_name, last_name, current_password');
     expect(await evalIn('[...document.querySelectorAll("input")].map(i => i.value).join(",")')).toBe('a@b.c,Ada,Lovelace,pw');
   });
@@ -321,10 +365,10 @@ describe('dialogs, tabs, files', () => {
     expect(alerted.changes.dialogs).toEqual([{ type: 'alert', message: 'Hello there', handled: 'accepted' }]);
     expect(alerted.text).toContain('alert dialog "Hello there" accepted');
     const confirmed = await act({ type: 'click', id: 'B2' });
-    expect(confirmed.changes.dialogs[0]).toMatchObject({ type: 'confirm', handled: 'accepted' });
+    expect(confirmed.changes.dialogs?.[0]).toMatchObject({ type: 'confirm', handled: 'accepted' });
     expect(await evalIn('window.confirmed')).toBe(true);
     const prompted = await act({ type: 'click', id: 'B3' });
-    expect(prompted.changes.dialogs[0]).toMatchObject({ type: 'prompt', handled: 'answered "Ada"' });
+    expect(prompted.changes.dialogs?.[0]).toMatchObject({ type: 'prompt', handled: 'answered "Ada"' });
     expect(await evalIn('window.answer')).toBe('Ada');
   });
 
@@ -334,10 +378,12 @@ describe('dialogs, tabs, files', () => {
       <button id="w" onclick="window.open('/popup?w=1')">win</button>`), { L1: '#l', B1: '#w' });
     const blank = await act({ type: 'click', id: 'L1' });
     expect(blank.result.success).toBe(true);
-    expect(blank.changes).toMatchObject({ active_tab: 1, tab_count: 2, title: 'Popup', url: server.url('/popup') });
+    expect(blank.changes).toMatchObject({ active_tab: 1, tab_count: 2, title: 'Popup', url: server.url('/popup'), new_tabs: [{ tab_index: 1, url: server.url('/popup') }] });
     expect(blank.text).toContain('new tab 1 opened and now active');
     const back = await act({ type: 'switch_tab', tab_index: 0 });
     expect(back.changes).toMatchObject({ active_tab: 0, title: 'Opener' });
+    expect(back.changes).not.toHaveProperty('new_tabs');
+    expect(back.changes).not.toHaveProperty('waited');
     const win = await act({ type: 'click', id: 'B1' });
     expect(win.changes).toMatchObject({ active_tab: 2, tab_count: 3, url: server.url('/popup?w=1') });
     const last = await act({ type: 'switch_tab', tab_index: -1 });

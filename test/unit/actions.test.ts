@@ -1,6 +1,8 @@
 import { toJSONSchema } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { ACTION_TYPES, ActionSchema, ExecutionResultSchema, parseAction, remapLegacyValue } from '../../src/notte/actions.js';
+import {
+  ACTION_TYPES, ActionSchema, ExecutionResultSchema, NodeSelectorsSchema, StepChangesSchema, actionParams, leanSelectors, parseAction, remapLegacyValue,
+} from '../../src/notte/actions.js';
 
 describe('ActionSchema', () => {
   it('covers the 27 Notte action types', () => {
@@ -70,6 +72,41 @@ describe('ActionSchema', () => {
     };
     visit(json, '');
     expect(missing).toEqual([]);
+  });
+
+  it('actionParams leaves out defaults, nulls and ignored fields, and keeps what was set', () => {
+    expect(actionParams(ActionSchema.parse({ type: 'click', id: 'B3', category: 'Actions', description: 'Save', press_enter: null }))).toEqual({ type: 'click', id: 'B3' });
+    expect(actionParams(ActionSchema.parse({ type: 'click', selector: 'css=#go', timeout: 0 }))).toEqual({ type: 'click', selector: 'css=#go' });
+    expect(actionParams(ActionSchema.parse({ type: 'fill', id: 'I1', value: 'x' }))).toEqual({ type: 'fill', id: 'I1', value: 'x' });
+    expect(actionParams(ActionSchema.parse({ type: 'fill', id: 'I1', value: '', clear_before_fill: false, press_enter: true, timeout: 500 }))).toEqual({
+      type: 'fill', id: 'I1', value: '', clear_before_fill: false, press_enter: true, timeout: 500,
+    });
+    expect(actionParams(ActionSchema.parse({ type: 'scroll_down' }))).toEqual({ type: 'scroll_down' });
+    expect(actionParams(ActionSchema.parse({ type: 'scroll_down', amount: 300 }))).toEqual({ type: 'scroll_down', amount: 300 });
+    expect(actionParams(ActionSchema.parse({ type: 'scrape', only_main_content: false }))).toEqual({ type: 'scrape', only_main_content: false });
+    expect(actionParams(ActionSchema.parse({ type: 'goto', url: 'https://a.b' }))).toEqual({ type: 'goto', url: 'https://a.b' });
+  });
+
+  it('leanSelectors keeps only fields that say something, and the result parses back to the same selectors', () => {
+    const full = NodeSelectorsSchema.parse({ css_selector: '#email', playwright_selector: '#email', python_selector: null });
+    expect(leanSelectors(full)).toEqual({ css_selector: '#email' });
+    expect(leanSelectors(NodeSelectorsSchema.parse({ css_selector: '#go', playwright_selector: 'css=#go' }))).toEqual({ css_selector: '#go' });
+    const framed = NodeSelectorsSchema.parse({
+      css_selector: 'button', playwright_selector: 'iframe#pay >> internal:control=enter-frame >> button', in_iframe: true, iframe_parent_css_selectors: ['iframe#pay'],
+    });
+    expect(leanSelectors(framed)).toEqual({
+      css_selector: 'button', playwright_selector: 'iframe#pay >> internal:control=enter-frame >> button', in_iframe: true, iframe_parent_css_selectors: ['iframe#pay'],
+    });
+    for (const s of [full, framed]) {
+      const { css_selector, xpath_selector, in_iframe, in_shadow_root, iframe_parent_css_selectors } = s;
+      expect(NodeSelectorsSchema.parse(leanSelectors(s))).toMatchObject({ css_selector, xpath_selector, in_iframe, in_shadow_root, iframe_parent_css_selectors });
+    }
+  });
+
+  it('StepChangesSchema needs only url, title, active_tab and tab_count', () => {
+    expect(StepChangesSchema.safeParse({ url: 'https://a.b/', title: 'A', active_tab: 0, tab_count: 1 }).success).toBe(true);
+    expect(StepChangesSchema.safeParse({ url: 'https://a.b/', title: 'A', active_tab: 0 }).success).toBe(false);
+    expect(StepChangesSchema.safeParse({ url: 'https://a.b/', title: 'A', active_tab: 0, tab_count: 1, navigated: false }).success).toBe(false);
   });
 
   it('ExecutionResultSchema accepts a step result', () => {

@@ -44,6 +44,41 @@ describe('rank', () => {
     expect(ranked.map((entry) => entry.item.id)).toEqual(['B2', 'B1']);
   });
 
+  test('a repeated label is told apart by its item: label and item together beat either alone', () => {
+    // A product grid: each card's heading is the item of its buttons; the product link's own label is the name.
+    const grid: RankCandidate[] = [
+      { id: 'B31', role: 'button', label: 'Add to cart', itemText: 'Aero Flex 10', context: 'Aero Flex 10' },
+      { id: 'B35', role: 'button', label: 'Save Aero Flex 10 to wishlist', itemText: 'Aero Flex 10' },
+      { id: 'L117', role: 'link', label: 'Nimbus Pro 42', itemText: 'Nimbus Pro 42 running shoe' },
+      { id: 'B323', role: 'button', label: 'Add to cart', itemText: 'Nimbus Pro 42', context: 'Nimbus Pro 42' },
+      { id: 'B327', role: 'button', label: 'Save Nimbus Pro 42 to wishlist', itemText: 'Nimbus Pro 42' },
+    ];
+    const ranked = rankActions(grid, "Click Add to cart on product 'Nimbus Pro 42'").map((entry) => entry.item.id);
+    expect(ranked.slice(0, 2)).toEqual(['B323', 'L117']);
+    expect(ranked.indexOf('B323')).toBeLessThan(ranked.indexOf('B31'));
+
+    // A table: the row key is the item; the row's own checkbox names the key in its label.
+    const table: RankCandidate[] = [
+      { id: 'B4', role: 'checkbox', label: 'Select INV-1000', itemText: 'INV-1000', context: 'Invoices' },
+      { id: 'B5', role: 'button', label: 'Approve', itemText: 'INV-1000', context: 'Invoices' },
+      { id: 'L40', role: 'link', label: 'View', itemText: 'INV-1000', context: 'Invoices' },
+      { id: 'B115', role: 'checkbox', label: 'Select INV-1037', itemText: 'INV-1037', context: 'Invoices' },
+      { id: 'B116', role: 'button', label: 'Approve', itemText: 'INV-1037', context: 'Invoices' },
+    ];
+    const rows = rankActions(table, 'Approve invoice INV-1037').map((entry) => entry.item.id);
+    expect(rows[0]).toBe('B116');
+    expect(rows.indexOf('B116')).toBeLessThan(rows.indexOf('B5'));
+    expect(rows.indexOf('B116')).toBeLessThan(rows.indexOf('B115'));
+  });
+
+  test('an item alone is a weak hint: it does not pull unrelated buttons above a matching label', () => {
+    const cards: RankCandidate[] = [
+      { id: 'I1', role: 'searchbox', label: '', placeholder: 'Search the store' },
+      { id: 'B1', role: 'button', label: 'Add to cart', itemText: 'Red running shoes' },
+    ];
+    expect(rankActions(cards, 'search for red shoes')[0]?.item.id).toBe('I1');
+  });
+
   test('selectForInstructions keeps the matches, pads to min, caps at max, and falls back to document order', () => {
     expect(selectForInstructions(page, 'sign in', 0, 10).map((entry) => entry.item.id)).toEqual(['B1']);
     expect(selectForInstructions(page, 'sign in', 3, 10).map((entry) => entry.item.id)).toEqual(['B1', 'L1', 'L2']);

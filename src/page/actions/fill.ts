@@ -61,36 +61,50 @@ export async function fill(
 ): Promise<ActionOutcome> {
   return onTarget(ctx, action, async (target) => {
     const info = await controlInfo(target.handle);
-    if (info.disabled) return failed(disabledMessage(target));
-    if (info.readonly) return failed(`${name(target)} is read-only; it cannot be filled.`);
-    if (info.kind === 'select') return selectIn(target, action.value, action.timeout);
-    if (info.kind === 'checkbox' || info.kind === 'radio') {
-      return failed(`${name(target)} is a ${info.kind}; use a check action with value true or false.`);
+    // A password must not come back in the resolved action either; the message already says only its length.
+    const hide = (outcome: ActionOutcome): ActionOutcome => (info.secret ? { ...outcome, secretValue: true } : outcome);
+    try {
+      return hide(await fillControl(target, info, action));
+    } catch (error) {
+      return hide(failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call observe and try again.`, errorText(error)));
     }
-    if (info.kind === 'file') return failed(`${name(target)} is a file input; use upload_file with a file_path.`);
-    const page = target.page;
-    if (action.type === 'fill') {
-      if (action.clear_before_fill) {
-        await target.handle.fill(action.value, { timeout: action.timeout });
-      } else {
-        await target.handle.focus();
-        await target.handle.evaluate(moveCaretToEnd);
-        await page.keyboard.insertText(action.value);
-      }
-    } else {
-      // Both variants type real keystrokes after a click, for widgets that ignore programmatic input.
-      const clicked = await clickTarget(target, clickTimeout(action.timeout));
-      if (!clicked.ok) return failed(clicked.message, clicked.exception);
-      if (action.clear_before_fill && info.kind === 'text') await target.handle.fill('', { timeout: action.timeout });
-      await page.keyboard.type(action.value, { delay: action.type === 'fallback_fill' ? 100 : 0 });
-    }
-    const now = await valueOf(target.handle);
-    const shown = info.secret ? `${action.value.length} characters` : JSON.stringify(action.value);
-    const differs = !info.secret && action.type !== 'multi_factor_fill' && now.trim() !== '' && !now.includes(action.value)
-      ? ` The field now shows ${JSON.stringify(now.slice(0, 80))} (the page reformatted it).`
-      : '';
-    return ok(`Filled ${name(target)} with ${shown}.${differs}`);
   });
+}
+
+async function fillControl(
+  target: Target,
+  info: ControlInfo,
+  action: ActionOf<'fill' | 'multi_factor_fill' | 'fallback_fill'>,
+): Promise<ActionOutcome> {
+  if (info.disabled) return failed(disabledMessage(target));
+  if (info.readonly) return failed(`${name(target)} is read-only; it cannot be filled.`);
+  if (info.kind === 'select') return selectIn(target, action.value, action.timeout);
+  if (info.kind === 'checkbox' || info.kind === 'radio') {
+    return failed(`${name(target)} is a ${info.kind}; use a check action with value true or false.`);
+  }
+  if (info.kind === 'file') return failed(`${name(target)} is a file input; use upload_file with a file_path.`);
+  const page = target.page;
+  if (action.type === 'fill') {
+    if (action.clear_before_fill) {
+      await target.handle.fill(action.value, { timeout: action.timeout });
+    } else {
+      await target.handle.focus();
+      await target.handle.evaluate(moveCaretToEnd);
+      await page.keyboard.insertText(action.value);
+    }
+  } else {
+    // Both variants type real keystrokes after a click, for widgets that ignore programmatic input.
+    const clicked = await clickTarget(target, clickTimeout(action.timeout));
+    if (!clicked.ok) return failed(clicked.message, clicked.exception);
+    if (action.clear_before_fill && info.kind === 'text') await target.handle.fill('', { timeout: action.timeout });
+    await page.keyboard.type(action.value, { delay: action.type === 'fallback_fill' ? 100 : 0 });
+  }
+  const now = await valueOf(target.handle);
+  const shown = info.secret ? `${action.value.length} characters` : JSON.stringify(action.value);
+  const differs = !info.secret && action.type !== 'multi_factor_fill' && now.trim() !== '' && !now.includes(action.value)
+    ? ` The field now shows ${JSON.stringify(now.slice(0, 80))} (the page reformatted it).`
+    : '';
+  return ok(`Filled ${name(target)} with ${shown}.${differs}`);
 }
 
 function moveCaretToEnd(node: Node): void {

@@ -20,6 +20,8 @@ export interface ActionOutcome {
   textLabel?: string;
   /** The observe id acted on. */
   actedOnId?: string;
+  /** The value went into a password field: the resolved action shows it masked. */
+  secretValue?: boolean;
 }
 
 export function ok(message: string, extra: Omit<ActionOutcome, 'success' | 'message'> = {}): ActionOutcome {

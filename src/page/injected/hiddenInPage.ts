@@ -43,6 +43,13 @@ export function cloneVisible(root: Element): Element {
     if (copy === undefined) break;
     if (marks[i] === 1) drop.push(copy);
     else if (marks[i] === 2) hollow.push(copy);
+    else {
+      // What a form control shows is live state a clone may not carry (a select's chosen option, typed text);
+      // the markdown writer reads it from here. Passwords are never copied.
+      const el = live[i];
+      if (el instanceof HTMLSelectElement) copy.setAttribute('data-bsm-value', Array.from(el.selectedOptions, (option) => option.label.trim()).join(', '));
+      else if (el instanceof HTMLTextAreaElement || (el instanceof HTMLInputElement && el.type !== 'password')) copy.setAttribute('data-bsm-value', el.value);
+    }
   }
   for (const el of hollow) {
     for (const child of Array.from(el.childNodes)) if (child.nodeType === Node.TEXT_NODE) child.remove();

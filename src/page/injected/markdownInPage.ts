@@ -15,6 +15,35 @@ export function toMarkdown(lib: InPageLib, root: Element, args: InPageArgs): { m
   const destination = (raw: string): string => raw.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/ /g, '%20');
   const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
 
+  // Form controls as a reader sees them: a select shows its chosen option (not every option glued together), a
+  // text field or textarea its value, a submit-like input its label. Each is spaced from its neighbours, so
+  // "Search products" + a field + a "Search" button do not run together into one word; a fieldset's legend too
+  // ("Price" over "Min 0"), which the page draws on the border but turndown reads as inline text.
+  const TEXT_INPUTS = new Set(['', 'text', 'search', 'email', 'url', 'tel', 'number', 'date', 'time', 'datetime-local', 'month', 'week']);
+  const controlText = (control: Element): string | null => {
+    const state = control.getAttribute('data-bsm-value');
+    if (control.tagName === 'SELECT') {
+      return state ?? Array.from(control.querySelectorAll('option'), (option) => (option.selected ? option.label.trim() : '')).filter((label) => label !== '').join(', ');
+    }
+    if (control.tagName === 'TEXTAREA') return state ?? control.textContent ?? '';
+    if (control.tagName !== 'INPUT') return null;
+    const type = (control.getAttribute('type') ?? '').trim().toLowerCase();
+    if (type === 'submit' || type === 'reset' || type === 'button') return control.getAttribute('value') ?? (type === 'submit' ? 'Submit' : type === 'reset' ? 'Reset' : '');
+    if (type === 'image') return control.getAttribute('alt') ?? '';
+    return TEXT_INPUTS.has(type) ? (state ?? control.getAttribute('value') ?? '') : '';
+  };
+  const controls = Array.from(root.querySelectorAll('select, textarea, input, button, legend'));
+  for (const control of controls) {
+    const text = controlText(control);
+    if (text === null) {
+      control.before(' ');
+      control.after(' ');
+    } else {
+      control.replaceWith(' ', text.replace(/\s+/g, ' ').trim(), ' ');
+    }
+  }
+  if (root.tagName === 'SELECT' || root.tagName === 'TEXTAREA') root.replaceChildren(controlText(root) ?? '');
+
   const service = new lib.vendor.TurndownService({
     headingStyle: 'atx',
     hr: '---',

@@ -47,6 +47,11 @@ export interface RawElement extends ElementFacts {
   id: string;
   /** Text of the nearest heading before the element, for ranking. */
   context?: string;
+  /**
+   * Leading text (heading, first cell, link) of the nearest enclosing item: a row, list item, article or card
+   * its parent repeats; never the element's own label. Tells apart the "Add to cart" of one product from another's.
+   */
+  itemText?: string;
   x: number;
   y: number;
   w: number;
@@ -83,6 +88,9 @@ export interface WalkResult {
   modal: boolean;
   /** Count of elements visited, for diagnostics and the bench. */
   visited: number;
+  /** Item containers (rows, list items, cards) that hold an element, and how many of them show a price. */
+  items: number;
+  pricedItems: number;
 }
 
 /** What observe keeps in each walked frame; `ids` and `epoch` are the contract of src/page/host.ts. */

@@ -222,6 +222,76 @@ export function walkFrame(args: WalkArgs): string {
     return sel;
   };
 
+  // Item containers: what a list repeats (a row, a list item, a card). Their leading text tells two "Add to cart"
+  // buttons apart. Cached per element: siblings share ancestors.
+  const ITEM_TAGS = new Set(['tr', 'li', 'article']);
+  const ITEM_ROLES = new Set(['row', 'listitem', 'article']);
+  const CELLS = 'th,td,[role=cell],[role=gridcell],[role=rowheader]';
+  const HEADINGS = 'h1,h2,h3,h4,h5,h6,[role=heading],legend,caption';
+  const MAX_ITEM_DEPTH = 10;
+  // Repeated for layout, not as items: the cells of a row are parts of one item.
+  const NOT_CARDS = new Set(['body', 'html', 'td', 'th', 'tbody', 'thead', 'tfoot', 'colgroup', 'col', 'option', 'optgroup', 'br']);
+  const itemCache = new Map<Element, boolean>();
+  const siblingSigs = new Map<Element, Map<string, number>>();
+  const leadCache = new Map<Element, { node: Element | null; text: string }[]>();
+  // The nearest item of each element: how many there are, and how many show a price, hint at the page's category.
+  const itemsSeen = new Set<Element>();
+  const PRICE = /[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|USD\b|EUR\b|GBP\b)/;
+  const sigOf = (el: Element): string => `${el.localName}.${el.getAttribute('class') ?? ''}`;
+  const isItem = (el: Element): boolean => {
+    let known = itemCache.get(el);
+    if (known !== undefined) return known;
+    const role = (el.getAttribute('role') ?? '').trim().toLowerCase();
+    known = ITEM_TAGS.has(el.localName) || ITEM_ROLES.has(role);
+    const parent = el.parentElement;
+    if (!known && parent !== null && !NOT_CARDS.has(el.localName) && !el.matches('[role=cell],[role=gridcell],[role=columnheader],[role=rowheader]')) {
+      // A card: its parent holds at least three elements of the same tag and class.
+      let sigs = siblingSigs.get(parent);
+      if (sigs === undefined) {
+        sigs = new Map();
+        for (const child of Array.from(parent.children)) sigs.set(sigOf(child), (sigs.get(sigOf(child)) ?? 0) + 1);
+        siblingSigs.set(parent, sigs);
+      }
+      known = (sigs.get(sigOf(el)) ?? 0) >= 3;
+    }
+    itemCache.set(el, known);
+    return known;
+  };
+  /** Texts that lead an item, best first: its headings, its first cells, its links, its first text. */
+  const leadsOf = (container: Element): { node: Element | null; text: string }[] => {
+    const cached = leadCache.get(container);
+    if (cached !== undefined) return cached;
+    const leads: { node: Element | null; text: string }[] = [];
+    const add = (node: Element | null, text: string): void => {
+      const t = clip(text, 80);
+      if (t !== '') leads.push({ node, text: t });
+    };
+    for (const h of Array.from(container.querySelectorAll(HEADINGS)).slice(0, 3)) add(h, textOf(h, true));
+    for (const c of Array.from(container.querySelectorAll(CELLS)).slice(0, 4)) add(c, textOf(c, true));
+    for (const a of Array.from(container.querySelectorAll('a[href]')).slice(0, 3)) add(a, textOf(a, true));
+    if (leads.length === 0) add(null, textOutside(container).slice(0, 200));
+    leadCache.set(container, leads);
+    return leads;
+  };
+  /** Leading text of the nearest enclosing item that is not the element's own label (up to two items up). */
+  const itemTextOf = (el: Element, name: string): string => {
+    const own = name.toLowerCase();
+    let seen = 0;
+    let node: Element | null = el.parentElement;
+    for (let depth = 0; node !== null && depth < MAX_ITEM_DEPTH && seen < 2; depth++, node = node.parentElement) {
+      if (node.localName === 'body') break;
+      if (!isItem(node)) continue;
+      seen++;
+      if (seen === 1) itemsSeen.add(node);
+      for (const lead of leadsOf(node)) {
+        if (lead.node !== null && (lead.node === el || lead.node.contains(el) || el.contains(lead.node))) continue;
+        if (lead.text.toLowerCase() === own) continue;
+        return lead.text;
+      }
+    }
+    return '';
+  };
+
   /** Whether a click at the element would reach it: elementFromPoint at the centre, then four inner points. */
   const reachable = (el: Element, r: DOMRect): boolean => {
     const root = el.getRootNode();
@@ -315,6 +385,8 @@ export function walkFrame(args: WalkArgs): string {
     if (name === '') name = fallbackName(el);
     item.name = clip(name, args.maxLabel);
     texts.delete(index);
+    const itemText = itemTextOf(el, item.name);
+    if (itemText !== '') item.itemText = itemText;
   };
 
   /** A visible checkbox or radio often hides its input and draws the label instead: then the label is the control. */
@@ -472,7 +544,8 @@ export function walkFrame(args: WalkArgs): string {
       // Nested distinct controls sit right after their container on the same line.
       if (block && ctx.action < 0) flush();
     } else if (heading) {
-      lastHeading = clip(line.parts.filter((p): p is string => typeof p === 'string').join(' '), 80);
+      // A heading that is a link still names its section: its text is the link's name.
+      lastHeading = clip(line.parts.map((p) => (typeof p === 'string' ? p : (raw[p]?.name ?? ''))).join(' '), 80);
       flush();
     } else if (block && ctx.action < 0) flush();
   };
@@ -506,6 +579,8 @@ export function walkFrame(args: WalkArgs): string {
     slots: rawSlots,
     modal,
     visited,
+    items: itemsSeen.size,
+    pricedItems: Array.from(itemsSeen).filter((node) => PRICE.test(node.textContent ?? '')).length,
   };
   return JSON.stringify(result);
 }
