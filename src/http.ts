@@ -93,10 +93,9 @@ export async function startHttp(config: Config, registry: SessionRegistry): Prom
         return;
       }
       conversation.lastSeen = Date.now();
-      conversation.inFlight += 1;
       // A GET is the server-to-client event stream: it stays open, so it must not count as a request in flight.
       const streaming = req.method === 'GET';
-      if (streaming) conversation.inFlight -= 1;
+      if (!streaming) conversation.inFlight += 1;
       try {
         await conversation.transport.handleRequest(req, res, body);
       } finally {
