@@ -1,6 +1,6 @@
 import type { ElementHandle, Frame, Page } from 'playwright-core';
 import { remapIds, slotIndexes } from './injected/observeRegistry.js';
-import type { ElementFacts, RawElement, RawViewport, WalkArgs, WalkResult } from './injected/observeTypes.js';
+import type { ElementFacts, RawViewport, WalkArgs, WireElement, WireResult } from './injected/observeTypes.js';
 import { walkFrame } from './injected/walkFrame.js';
 
 /** One element with its final id, in top-page terms. */
@@ -42,7 +42,9 @@ export interface CollectedPage {
 interface FrameWalk {
   frame: Frame;
   framePath: string[];
-  result: WalkResult;
+  result: WireResult;
+  /** Full selectors by index in `result.els`, decoded once. */
+  sels: string[];
   children: Map<number, FrameWalk>;
   /** Where this frame's viewport origin sits in the top viewport. */
   dx: number;
@@ -97,7 +99,7 @@ export async function collectPage(page: Page, epoch: number): Promise<CollectedP
         const prefix = raw.id.charAt(0);
         const count = (counters.get(prefix) ?? 0) + 1;
         counters.set(prefix, count);
-        const element = toElement(raw, `${prefix}${count}`, walk);
+        const element = toElement(raw, walk.sels[part] ?? '', `${prefix}${count}`, walk);
         rename.pairs.push([part, element.id]);
         if (element.id !== raw.id) rename.changed = true;
         elements.push(element);
@@ -116,28 +118,37 @@ export async function collectPage(page: Page, epoch: number): Promise<CollectedP
   return { title: top.result.title, viewport: top.result.viewport, lines, elements, modal, items, pricedItems, visited, frames };
 }
 
-function toElement(raw: RawElement, id: string, walk: FrameWalk): PageElement {
-  const { x, y, w, h, sel, ...rest } = raw;
-  return {
-    ...rest,
+function toElement(raw: WireElement, sel: string, id: string, walk: FrameWalk): PageElement {
+  const { x, y, w, h, ...rest } = raw;
+  // One copy of each element instead of two: `id` keeps its first place, the others append in this order.
+  return Object.assign(rest, {
     id,
     frame: walk.frame,
     framePath: walk.framePath,
     selector: sel,
     bbox: { x: Math.round(x + walk.dx), y: Math.round(y + walk.dy), width: Math.round(w), height: Math.round(h) },
-  };
+  });
+}
+
+/** Each element's full selector, restored from the previous one's (see WireResult.sels). */
+function decodeSelectors(sels: readonly [number, string][]): string[] {
+  let previous = '';
+  return sels.map(([shared, rest]) => {
+    previous = previous.slice(0, shared) + rest;
+    return previous;
+  });
 }
 
 async function walkTree(frame: Frame, framePath: string[], dx: number, dy: number, args: WalkArgs, depth: number): Promise<FrameWalk | undefined> {
-  let result: WalkResult;
+  let result: WireResult;
   try {
-    // walkFrame builds this JSON from a WalkResult it type-checks; nothing else writes it.
-    result = JSON.parse(await frame.evaluate(walkFrame, args)) as WalkResult;
+    // walkFrame builds this JSON from a WireResult it type-checks; nothing else writes it.
+    result = JSON.parse(await frame.evaluate(walkFrame, args)) as WireResult;
   } catch {
     // A frame that navigates, detaches or refuses scripts mid-walk is left out; the rest of the page still reads.
     return undefined;
   }
-  const walk: FrameWalk = { frame, framePath, result, children: new Map(), dx, dy };
+  const walk: FrameWalk = { frame, framePath, result, sels: decodeSelectors(result.sels), children: new Map(), dx, dy };
   const childFrames = frame.childFrames();
   if (result.slots.length === 0 || childFrames.length === 0 || depth >= MAX_FRAME_DEPTH) return walk;
 

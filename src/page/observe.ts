@@ -64,9 +64,10 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
   const epoch = (host.snapshot?.epoch ?? 0) + 1;
   if (isBlank(page.url())) return observeBlank(host, page, epoch, input.screenshot);
 
-  const collected = await collectPage(page, epoch);
+  // The tab titles do not depend on the walk: reading them alongside it saves their round trips.
+  const [collected, tabs] = await Promise.all([collectPage(page, epoch), readTabs(host, page)]);
   host.snapshot = toSnapshot(epoch, page.url(), collected.elements);
-  const { metadata, activeTab } = await readMetadata(host, page, collected);
+  const { metadata, activeTab } = readMetadata(page, collected, tabs);
   const category = guessCategory({ modal: collected.modal, elements: collected.elements, url: page.url(), items: collected.items, pricedItems: collected.pricedItems });
   const state: Retained = {
     epoch,
@@ -224,8 +225,7 @@ async function readTabs(host: PageHost, page: Page): Promise<{ tabs: SnapshotMet
   return { tabs, activeTab: Math.max(0, pages.indexOf(page)) };
 }
 
-async function readMetadata(host: PageHost, page: Page, collected: CollectedPage): Promise<{ metadata: SnapshotMetadata; activeTab: number }> {
-  const { tabs, activeTab } = await readTabs(host, page);
+function readMetadata(page: Page, collected: CollectedPage, { tabs, activeTab }: { tabs: SnapshotMetadata['tabs']; activeTab: number }): { metadata: SnapshotMetadata; activeTab: number } {
   const v = collected.viewport;
   const metadata: SnapshotMetadata = {
     url: page.url(),

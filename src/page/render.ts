@@ -74,7 +74,8 @@ const CLEAR_TYPES = new Set(['text', 'search', 'email', 'tel', 'url']);
 
 // One pass over the pieces o200k splits text into: Latin words, digit runs, CJK characters, other letters,
 // whitespace, punctuation runs.
-const PIECES = /(\p{Script=Latin}+)|(\d+)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])|(\p{L}+)|(\s+)|([^\s\p{L}\d]+)/gu;
+// Pieces are what /(\p{Script=Latin}+)|(\d+)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])|(\p{L}+)|(\s+)|([^\s\p{L}\d]+)/gu
+// matches (PIECES); test/unit/render.test.ts holds that regex as the reference the scanner below must equal.
 // Fitted on the bench pages' renderings (text lines, JSON description lines, JSON actions) against o200k: each
 // group's sum lands within 4% below and 6% above the real count; SAFETY covers the 4% so a chunk stays within
 // max_tokens. Characters per token alone ranges from 2.4 (a table of dates and amounts) to 4.2 (prose).
@@ -94,16 +95,105 @@ export function estimateTokens(text: string): number {
 
 /** estimateTokens before rounding up: a chunk sums its lines' weights, so rounding each would add up. */
 export function tokenWeight(text: string): number {
+  // A hand scanner that splits exactly as PIECES would (first matching alternative, greedy run) and adds the
+  // same terms in the same order: matchAll allocates a match array per piece, several ms per large page.
   let sum = 0;
-  for (const m of text.matchAll(PIECES)) {
-    const [piece, latin, digits, cjk, letters, space] = m;
-    if (latin !== undefined) sum += WORD + LONG_WORD_PART * Math.max(0, Math.ceil(latin.length / 6) - 1);
-    else if (digits !== undefined) sum += DIGITS_3 * Math.ceil(digits.length / 3);
-    else if (cjk !== undefined) sum += CJK_CHAR;
-    else if (letters !== undefined) sum += OTHER_LETTER * letters.length;
-    else if (space === undefined) sum += PUNCT_RUN + PUNCT_CHAR * piece.length;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    const c = codeAt(text, i);
+    const cls = classOf(c);
+    i += c > 0xffff ? 2 : 1;
+    if (cls === LATIN) {
+      i = runEnd(text, i, isLatin);
+      sum += WORD + LONG_WORD_PART * Math.max(0, Math.ceil((i - start) / 6) - 1);
+    } else if (cls === DIGIT) {
+      i = runEnd(text, i, isDigit);
+      sum += DIGITS_3 * Math.ceil((i - start) / 3);
+    } else if (cls === CJK) {
+      sum += CJK_CHAR;
+    } else if (cls === LETTER) {
+      i = runEnd(text, i, isLetter);
+      sum += OTHER_LETTER * (i - start);
+    } else if (cls === SPACE) {
+      i = runEnd(text, i, isSpace);
+    } else {
+      i = runEnd(text, i, isPunct);
+      sum += PUNCT_RUN + PUNCT_CHAR * (i - start);
+    }
   }
   return sum * SAFETY;
+}
+
+// The alternatives of PIECES, in its order. ASCII is decided by table; other code points by the same Unicode
+// property classes PIECES uses.
+const LATIN = 0;
+const DIGIT = 1;
+const CJK = 2;
+const LETTER = 3;
+const SPACE = 4;
+const PUNCT = 5;
+const LATIN_CP = /^\p{Script=Latin}$/u;
+const CJK_CP = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
+const LETTER_CP = /^\p{L}$/u;
+const SPACE_CP = /^\s$/u;
+
+function codeAt(text: string, i: number): number {
+  return text.codePointAt(i) ?? 0;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+function isLatin(c: number): boolean {
+  return c < 0x80 ? isAsciiLetter(c) : LATIN_CP.test(String.fromCodePoint(c));
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isLetter(c: number): boolean {
+  return c < 0x80 ? isAsciiLetter(c) : LETTER_CP.test(String.fromCodePoint(c));
+}
+
+function isSpace(c: number): boolean {
+  return c < 0x80 ? isAsciiSpace(c) : SPACE_CP.test(String.fromCodePoint(c));
+}
+
+function isPunct(c: number): boolean {
+  return !isDigit(c) && !isSpace(c) && !isLetter(c);
+}
+
+function classOf(c: number): number {
+  if (c < 0x80) {
+    if (isAsciiLetter(c)) return LATIN;
+    if (isDigit(c)) return DIGIT;
+    return isAsciiSpace(c) ? SPACE : PUNCT;
+  }
+  const s = String.fromCodePoint(c);
+  if (LATIN_CP.test(s)) return LATIN;
+  if (CJK_CP.test(s)) return CJK;
+  if (LETTER_CP.test(s)) return LETTER;
+  return SPACE_CP.test(s) ? SPACE : PUNCT;
+}
+
+/** Index after the run of code points from `i` that `inRun` accepts. */
+function runEnd(text: string, i: number, inRun: (c: number) => boolean): number {
+  const n = text.length;
+  let j = i;
+  while (j < n) {
+    const c = codeAt(text, j);
+    if (!inRun(c)) break;
+    j += c > 0xffff ? 2 : 1;
+  }
+  return j;
 }
 
 // What joining costs, measured on the bench pages: a newline between text lines mostly merges with its
@@ -242,7 +332,8 @@ export function visibleLines(input: Pick<RenderInput, 'lines' | 'viewport' | 'vi
       }
       seen.add(rendered.text);
     }
-    out.push({ ...rendered, elements, source: line });
+    // Named fields rather than a spread: this runs once per page line.
+    out.push({ text: rendered.text, trimmed: rendered.trimmed, elements, source: line });
   }
   return out;
 }

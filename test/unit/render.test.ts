@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { composeDescription, estimateTokens, MAX_TEXT, renderChunk, renderElement, renderHeader, renderLine, REPEAT_MARK, toObservedAction } from '../../src/page/render.js';
+import { composeDescription, estimateTokens, MAX_TEXT, renderChunk, renderElement, renderHeader, renderLine, REPEAT_MARK, tokenWeight, toObservedAction } from '../../src/page/render.js';
 import type { RenderElement, RenderLine } from '../../src/page/render.js';
 
 const link = (id: string, name: string): RenderElement => ({ id, role: 'link', tag: 'a', name });
@@ -129,6 +129,36 @@ describe('render', () => {
     // Unlisted elements are inline in both channels: the same budget holds about as many lines.
     const unlisted = renderChunk({ lines, viewport, viewportOnly: false, start: 0, budget: 100_000, jsonBudget: 200, listed: { first: 0 } });
     expect(unlisted.lines.length).toBeGreaterThan(jsonTight.lines.length);
+  });
+
+  test('tokenWeight scans text into the same pieces as the PIECES regex, to the last bit', () => {
+    // The reference the hand scanner replaced: its classes decide every piece, first alternative wins.
+    const PIECES = /(\p{Script=Latin}+)|(\d+)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])|(\p{L}+)|(\s+)|([^\s\p{L}\d]+)/gu;
+    const reference = (text: string): number => {
+      let sum = 0;
+      for (const m of text.matchAll(PIECES)) {
+        const [piece, latin, digits, cjk, letters, space] = m;
+        if (latin !== undefined) sum += 0.96 + 0.37 * Math.max(0, Math.ceil(latin.length / 6) - 1);
+        else if (digits !== undefined) sum += 1.4 * Math.ceil(digits.length / 3);
+        else if (cjk !== undefined) sum += 1;
+        else if (letters !== undefined) sum += 0.5 * letters.length;
+        else if (space === undefined) sum += 0.64 + 0.14 * piece.length;
+      }
+      return sum * 1.05;
+    };
+    const chars = Array.from('aZ09 \t\n\u00a0\u3000éßſªⅫ\u0301αΩж中日ひカ한ー々…—-_.,;:!?()"\\$€😀𝐀𝟘\ufeff\u200b٣ـ').concat(['\ud800', '\udfff']);
+    let seed = 7;
+    const next = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % k;
+    };
+    for (let k = 0; k < 3000; k++) {
+      let text = '';
+      const length = next(24);
+      for (let j = 0; j < length; j++) text += chars[next(chars.length)] ?? '';
+      expect(tokenWeight(text), JSON.stringify(text)).toBe(reference(text));
+    }
+    expect(tokenWeight('[B12 | Add to cart] Café crème — 2 × $4,512.30 日本語のテキスト')).toBe(reference('[B12 | Add to cart] Café crème — 2 × $4,512.30 日本語のテキスト'));
   });
 
   test('estimateTokens counts words, digit groups and punctuation, not characters', () => {

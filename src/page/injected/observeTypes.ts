@@ -60,6 +60,9 @@ export interface RawElement extends ElementFacts {
   sel: string;
 }
 
+/** A RawElement as the walk sends it: without its selector, which travels front-coded in `WireResult.sels`. */
+export type WireElement = Omit<RawElement, 'sel'>;
+
 export interface RawSlot {
   sel: string;
   /** Content box of the iframe, frame viewport coordinates. */
@@ -92,6 +95,12 @@ export interface WalkResult {
   items: number;
   pricedItems: number;
 }
+
+/**
+ * WalkResult as it crosses the page boundary. Elements come in document order, so each selector mostly repeats
+ * the previous one's ancestors: `sels[i]` is [characters shared with element i-1's selector, the rest].
+ */
+export type WireResult = Omit<WalkResult, 'els'> & { els: WireElement[]; sels: [number, string][] };
 
 /** What observe keeps in each walked frame; `ids` and `epoch` are the contract of src/page/host.ts. */
 export interface InPageRegistry {

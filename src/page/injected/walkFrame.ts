@@ -1,4 +1,4 @@
-import type { InPageRegistry, RawElement, RawLine, RawSlot, WalkArgs, WalkResult } from './observeTypes.js';
+import type { InPageRegistry, RawLine, RawSlot, WalkArgs, WireElement, WireResult } from './observeTypes.js';
 
 /**
  * Runs inside one frame (serialized with toString): no imports, no closures over module scope.
@@ -27,8 +27,13 @@ export function walkFrame(args: WalkArgs): string {
   const win = window;
   const vw = win.innerWidth;
   const vh = win.innerHeight;
+  // Read once: the walk never scrolls, and each read of scrollX/scrollY costs a layout check.
+  const scrollX = win.scrollX;
+  const scrollY = win.scrollY;
   const els: Element[] = [];
-  const raw: RawElement[] = [];
+  const raw: WireElement[] = [];
+  // Full selectors by element index; they cross the boundary front-coded (see WireResult.sels).
+  const sels: string[] = [];
   const slots: Element[] = [];
   const rawSlots: RawSlot[] = [];
   const lines: RawLine[] = [];
@@ -88,7 +93,8 @@ export function walkFrame(args: WalkArgs): string {
   };
 
   const roleOf = (el: Element): string => {
-    const explicit = (el.getAttribute('role') ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+    const attr = el.getAttribute('role');
+    const explicit = attr === null ? '' : (attr.trim().split(/\s+/)[0]?.toLowerCase() ?? '');
     if (explicit !== '' && explicit !== 'presentation' && explicit !== 'none' && explicit !== 'generic') return explicit;
     const tag = el.localName;
     if (tag === 'a' || tag === 'area') return el.hasAttribute('href') ? 'link' : '';
@@ -119,9 +125,9 @@ export function walkFrame(args: WalkArgs): string {
     let out = '';
     const visit = (n: Node): void => {
       if (n.nodeType === Node.TEXT_NODE) out += n.nodeValue ?? '';
-      else if (n instanceof Element && !SKIP.has(n.localName) && !n.matches(CONTROLS)) for (const c of Array.from(n.childNodes)) visit(c);
+      else if (n instanceof Element && !SKIP.has(n.localName) && !n.matches(CONTROLS)) for (let c = n.firstChild; c !== null; c = c.nextSibling) visit(c);
     };
-    for (const c of Array.from(root.childNodes)) visit(c);
+    for (let c = root.firstChild; c !== null; c = c.nextSibling) visit(c);
     return out.trim();
   };
 
@@ -134,7 +140,7 @@ export function walkFrame(args: WalkArgs): string {
         if (SKIP.has(tag)) return;
         if (skipControls && (tag === 'select' || tag === 'textarea' || tag === 'input')) return;
         if (tag === 'img') out += ` ${n.getAttribute('alt') ?? ''}`;
-        for (const c of Array.from(n.childNodes)) visit(c);
+        for (let c = n.firstChild; c !== null; c = c.nextSibling) visit(c);
       }
     };
     visit(node);
@@ -193,29 +199,57 @@ export function walkFrame(args: WalkArgs): string {
     return svgTitle === null ? '' : (svgTitle.textContent ?? '').trim();
   };
 
+  // Ids that occur more than once in the document, counted once per walk instead of one querySelectorAll per element.
+  // Quirks mode matches #id case-insensitively, and CSS.escape turns NUL into U+FFFD: there the per-element
+  // query stays the reference.
+  const quirks = document.compatMode === 'BackCompat';
+  let idCounts: Map<string, number> | undefined;
+  const uniqueId = (doc: Document, id: string): boolean => {
+    if (quirks || id.includes('\u0000')) return doc.querySelectorAll(`#${CSS.escape(id)}`).length === 1;
+    if (idCounts === undefined) {
+      idCounts = new Map();
+      for (const e of Array.from(doc.querySelectorAll('[id]'))) idCounts.set(e.id, (idCounts.get(e.id) ?? 0) + 1);
+    }
+    return idCounts.get(id) === 1;
+  };
+  // Each child's nth-of-type index (0 when its tag is alone among its siblings), computed once per parent:
+  // counting per child is quadratic in wide lists.
+  const nthCache = new Map<Element, number>();
+  const indexSiblings = (parent: ParentNode): void => {
+    const same = new Map<string, number>();
+    for (let s = parent.firstElementChild; s !== null; s = s.nextElementSibling) same.set(s.localName, (same.get(s.localName) ?? 0) + 1);
+    const seen = new Map<string, number>();
+    for (let s = parent.firstElementChild; s !== null; s = s.nextElementSibling) {
+      const name = s.localName;
+      const index = (seen.get(name) ?? 0) + 1;
+      seen.set(name, index);
+      nthCache.set(s, (same.get(name) ?? 0) > 1 ? index : 0);
+    }
+  };
+  const segmentOf = (el: Element, siblings: ParentNode | null): string => {
+    const segment = el.localName.includes(':') ? '*' : CSS.escape(el.localName);
+    if (siblings === null) return segment;
+    let index = nthCache.get(el);
+    if (index === undefined) {
+      indexSiblings(siblings);
+      index = nthCache.get(el) ?? 0;
+    }
+    return index > 0 ? `${segment}:nth-of-type(${index})` : segment;
+  };
+
   const selectorOf = (el: Element): string => {
     const cached = selectorCache.get(el);
     if (cached !== undefined) return cached;
     const root = el.getRootNode();
     let sel: string;
-    if (root instanceof Document && el.id !== '' && root.querySelectorAll(`#${CSS.escape(el.id)}`).length === 1) {
+    if (root instanceof Document && el.id !== '' && uniqueId(root, el.id)) {
       sel = `#${CSS.escape(el.id)}`;
     } else if (el === document.documentElement) {
       sel = 'html';
     } else {
       const parent = el.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
-      const siblings = el.parentElement !== null ? el.parentElement.children : root instanceof ShadowRoot ? root.children : null;
-      let segment = el.localName.includes(':') ? '*' : CSS.escape(el.localName);
-      if (siblings !== null) {
-        let index = 0;
-        let same = 0;
-        for (const s of Array.from(siblings)) {
-          if (s.localName !== el.localName) continue;
-          same++;
-          if (s === el) index = same;
-        }
-        if (same > 1) segment += `:nth-of-type(${index})`;
-      }
+      const siblings = el.parentElement ?? (root instanceof ShadowRoot ? root : null);
+      const segment = segmentOf(el, siblings);
       sel = parent === null ? segment : `${selectorOf(parent)} > ${segment}`;
     }
     selectorCache.set(el, sel);
@@ -249,7 +283,10 @@ export function walkFrame(args: WalkArgs): string {
       let sigs = siblingSigs.get(parent);
       if (sigs === undefined) {
         sigs = new Map();
-        for (const child of Array.from(parent.children)) sigs.set(sigOf(child), (sigs.get(sigOf(child)) ?? 0) + 1);
+        for (let child = parent.firstElementChild; child !== null; child = child.nextElementSibling) {
+          const sig = sigOf(child);
+          sigs.set(sig, (sigs.get(sig) ?? 0) + 1);
+        }
         siblingSigs.set(parent, sigs);
       }
       known = (sigs.get(sigOf(el)) ?? 0) >= 3;
@@ -321,7 +358,7 @@ export function walkFrame(args: WalkArgs): string {
     const prefix = PREFIX[role] ?? 'M';
     counters[prefix] = (counters[prefix] ?? 0) + 1;
     const index = els.length;
-    const item: RawElement = {
+    const item: WireElement = {
       id: `${prefix}${counters[prefix]}`,
       role: role === '' ? 'generic' : role,
       tag: el.localName,
@@ -330,7 +367,6 @@ export function walkFrame(args: WalkArgs): string {
       y: r.top,
       w: r.width,
       h: r.height,
-      sel: selectorOf(el),
     };
     if (lastHeading !== '') item.context = lastHeading;
     const disabled = el.matches(':disabled') || el.getAttribute('aria-disabled') === 'true';
@@ -371,6 +407,7 @@ export function walkFrame(args: WalkArgs): string {
     if (selectedAttr === 'true') item.selected = true;
     els.push(el);
     raw.push(item);
+    sels.push(selectorOf(el));
     line.parts.push(index);
     extend(r);
     if (ctx.action >= 0 || NAME_FROM_CONTENT.has(item.role)) texts.set(index, []);
@@ -406,9 +443,10 @@ export function walkFrame(args: WalkArgs): string {
       for (const n of nodes) visit(n, ctx);
       return;
     }
-    const root = el.shadowRoot;
-    const kids = root !== null ? root.childNodes : el.childNodes;
-    for (const n of Array.from(kids)) visit(n, ctx);
+    // Sibling links instead of Array.from(childNodes): one array per element was a good part of the walk's garbage.
+    // The walk only reads, so the list cannot change under it.
+    const parent: ParentNode = el.shadowRoot ?? el;
+    for (let n = parent.firstChild; n !== null; n = n.nextSibling) visit(n, ctx);
   };
 
   const visit = (node: Node, ctx: Ctx): void => {
@@ -449,8 +487,13 @@ export function walkFrame(args: WalkArgs): string {
       const r = rectOf(el);
       transparent = r.width <= 1 || r.height <= 1;
     }
-    const hidden = transparent || style.visibility !== 'visible';
-    const childCtx: Ctx = { action: ctx.action, transparent, visible: style.visibility === 'visible', cursor: style.cursor, quiet: ctx.quiet };
+    // Each computed-style read serializes a value, thousands per page: read only what can still change a decision.
+    // Under a transparent ancestor nothing is read or registered, so visibility and cursor cannot matter; inside
+    // a registered element only distinct controls count, and the cursor never does again down the subtree.
+    const visible = !transparent && style.visibility === 'visible';
+    const hidden = !visible;
+    const cursor = !transparent && ctx.action < 0 ? style.cursor : ctx.cursor;
+    const childCtx: Ctx = { action: ctx.action, transparent, visible, cursor, quiet: ctx.quiet };
 
     if (tag === 'iframe' || tag === 'frame') {
       const r = rectOf(el);
@@ -480,7 +523,7 @@ export function walkFrame(args: WalkArgs): string {
     const editable = el instanceof HTMLElement && el.isContentEditable && !(el.parentElement?.isContentEditable ?? false);
     if (editable && role === '') role = 'textbox';
     const native = NATIVE.has(tag) && role !== '';
-    const pointer = style.cursor === 'pointer' && ctx.cursor !== 'pointer' && tag !== 'label';
+    const pointer = cursor === 'pointer' && ctx.cursor !== 'pointer' && tag !== 'label';
     const handler = el.hasAttribute('onclick') || (el instanceof HTMLElement && typeof el.onclick === 'function');
     const distinct = native || explicitRole || target !== el || editable;
     const clickable = distinct || pointer || handler;
@@ -490,7 +533,7 @@ export function walkFrame(args: WalkArgs): string {
     if (interactive && !hidden && tag !== 'html' && tag !== 'body') {
       const r = rectOf(el);
       const tiny = r.width <= 1 || r.height <= 1;
-      const offPage = r.right + win.scrollX <= 0 || r.bottom + win.scrollY <= 0;
+      const offPage = r.right + scrollX <= 0 || r.bottom + scrollY <= 0;
       let keep = !tiny && !offPage && reachable(el, r);
       // What cannot be seen or reached is not read either: its text would describe a control the agent cannot use.
       if (!keep) childCtx.transparent = true;
@@ -564,11 +607,22 @@ export function walkFrame(args: WalkArgs): string {
   (globalThis as unknown as { __bsm?: InPageRegistry }).__bsm = registry;
 
   const scroller = document.scrollingElement ?? document.documentElement;
-  const result: WalkResult = {
+  // Elements come in document order, so each selector mostly repeats the previous one's ancestors: send only
+  // what differs. A third of the JSON on list pages, and its transfer costs more than the walk's reads of it.
+  let previous = '';
+  const wireSels = sels.map((sel): [number, string] => {
+    const max = Math.min(sel.length, previous.length);
+    let shared = 0;
+    while (shared < max && sel.charCodeAt(shared) === previous.charCodeAt(shared)) shared++;
+    previous = sel;
+    return [shared, sel.slice(shared)];
+  });
+
+  const result: WireResult = {
     title: document.title,
     viewport: {
-      sx: Math.round(win.scrollX),
-      sy: Math.round(win.scrollY),
+      sx: Math.round(scrollX),
+      sy: Math.round(scrollY),
       vw,
       vh,
       tw: Math.max(scroller.scrollWidth, vw),
@@ -576,6 +630,7 @@ export function walkFrame(args: WalkArgs): string {
     },
     lines,
     els: raw,
+    sels: wireSels,
     slots: rawSlots,
     modal,
     visited,
