@@ -20,6 +20,21 @@ afterAll(async () => {
 });
 
 describe('frames and shadow DOM through the server', () => {
+  it('observes a page whose Content-Security-Policy forbids eval and inline scripts', async () => {
+    top.setRoute('/csp', {
+      body: '<!doctype html><title>Locked</title><h1>Locked down</h1><button>Still clickable</button>',
+      headers: { 'content-security-policy': "default-src 'none'; script-src 'none'" },
+    });
+    const id = await startSession(server.client, { url: top.url('/csp') });
+    for (let round = 0; round < 2; round += 1) {
+      const seen = await call(server.client, 'observe', { session_id: id }); // the first installs the walk, the second reuses it
+      expect(seen.isError, seen.text).toBe(false);
+      expect(seen.text).toContain('[B1 Still clickable]');
+    }
+    await call(server.client, 'session_stop', { session_id: id });
+  });
+
+
   it('acts by id inside a cross-origin iframe and an open shadow root', async () => {
     // `localhost` and `127.0.0.1` are different origins, so the iframe is cross-origin.
     const inner = other.setContent('/inner', '<h2>Embedded widget</h2><button onclick="this.textContent = \'Widget clicked\'">Press widget</button>').replace('127.0.0.1', 'localhost');
