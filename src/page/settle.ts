@@ -226,11 +226,27 @@ interface DomWatchState {
   last: number;
   appeared: string[];
   observer: MutationObserver;
+  /** When the last input event (click, key, input…) reached the page. */
+  eventAt: number;
+  /** A mutation came later than an event handler's own: the page is reacting (timers, fetches, animations). */
+  reacted: boolean;
+  onEvent: () => void;
+  onNavigate: () => void;
 }
 
 function installDomObserver(): void {
   const g = globalThis as unknown as { __bsmSettle?: DomWatchState }; // our own slot on the page's global object
-  g.__bsmSettle?.observer.disconnect();
+  // The events an action dispatches; a mutation within SYNC_MS of one is that handler's synchronous effect.
+  const EVENTS = ['pointerdown', 'mousedown', 'mouseup', 'click', 'keydown', 'keyup', 'input', 'change', 'submit'];
+  const SYNC_MS = 8;
+  // Chromium's Navigation API: a link or form starting a navigation says so here before the request reaches Node.
+  const navigation = (window as unknown as { navigation?: EventTarget }).navigation; // absent from older lib.dom typings
+  const previous = g.__bsmSettle;
+  if (previous !== undefined) {
+    previous.observer.disconnect();
+    for (const type of EVENTS) window.removeEventListener(type, previous.onEvent, true);
+    navigation?.removeEventListener('navigate', previous.onNavigate);
+  }
   const describe = (el: Element): string => {
     const text = (el instanceof HTMLElement ? el.innerText : el.textContent) ?? '';
     const label = (text.trim() || el.getAttribute('aria-label') || el.getAttribute('placeholder') || '').replace(/\s+/g, ' ');
@@ -241,8 +257,18 @@ function installDomObserver(): void {
     removed: 0,
     last: performance.now(),
     appeared: [],
+    eventAt: Number.NEGATIVE_INFINITY,
+    reacted: false,
+    onEvent: () => {
+      state.eventAt = performance.now();
+    },
+    onNavigate: () => {
+      state.reacted = true;
+      state.last = performance.now();
+    },
     observer: new MutationObserver((records) => {
       state.last = performance.now();
+      if (state.last - state.eventAt > SYNC_MS) state.reacted = true;
       for (const record of records) {
         for (const node of record.addedNodes) {
           if (!(node instanceof Element)) continue;
@@ -259,6 +285,8 @@ function installDomObserver(): void {
     }),
   };
   state.observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  for (const type of EVENTS) window.addEventListener(type, state.onEvent, { capture: true, passive: true });
+  navigation?.addEventListener('navigate', state.onNavigate);
   g.__bsmSettle = state;
 }
 
@@ -278,9 +306,9 @@ function waitDomQuiet(args: { quietMs: number; minMs: number; reactMs: number; c
       const now = performance.now();
       const elapsed = now - start;
       const quietFor = now - state.last;
-      // Mutations before `start` were the action's synchronous effect (already counted); only later ones mean the
-      // page is still reacting.
-      const still = args.reactMs > 0 && state.last < start;
+      // Mutations right after an input event were its handler's synchronous effect; any later one (even one that
+      // landed before this wait began, on a busy machine) means the page is still reacting.
+      const still = args.reactMs > 0 && !state.reacted;
       if (elapsed >= args.capMs || (still && elapsed >= args.reactMs) || (!still && elapsed >= args.minMs && quietFor >= args.quietMs)) {
         finish();
         return;
