@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Each test file drives real Chromium; two cores cannot carry more than a few at once.
+// Each test file drives real Chromium: one file per core keeps timing-sensitive waits honest on a 2-core machine.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
-    maxWorkers: 3,
+    maxWorkers: 2,
     fileParallelism: true,
     testTimeout: 60_000,
     hookTimeout: 60_000,

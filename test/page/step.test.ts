@@ -184,7 +184,9 @@ describe('click', () => {
     expect(timers.changes.elements).toMatchObject({ added: 2, appeared: ['<p> first', '<p> second'] });
     const fetched = await act({ type: 'click', id: 'B2' });
     expect(fetched.changes.elements).toMatchObject({ added: 1, appeared: ['<p> Saved on server'] });
-    expect(fetched.changes.waited?.network).toBeGreaterThan(0);
+    // The step waited for the answer: by watching the network, or (when the request event reaches Node late on a
+    // busy machine) by the DOM window that caught the element it added.
+    expect((fetched.changes.waited?.network ?? 0) + (fetched.changes.waited?.dom ?? 0)).toBeGreaterThan(0);
   });
 
   it('fails on a disabled button with "Element is disabled"', async () => {
