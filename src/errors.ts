@@ -27,6 +27,12 @@ export class BsmError extends Error {
   }
 }
 
+/** The first line of an error: Playwright appends a multi-line call log that only adds noise for the agent. */
+export function errorText(error: unknown): string {
+  const text = errorMessage(error);
+  return text.split('\n')[0]?.trim() ?? text;
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
-import { BsmError, errorMessage } from '../errors.js';
+import { BsmError, errorMessage, errorText } from '../errors.js';
 import { log } from '../log.js';
 import { ContextHost } from '../page/contextHost.js';
 import { installPageHandlers } from '../page/dialogs.js';
@@ -75,7 +75,7 @@ export class LocalDriver implements Driver {
       browser = await entry.browser;
     } catch (error: unknown) {
       this.#entries.delete(key);
-      throw new BsmError('E_BROWSER_LAUNCH', `Chromium failed to start: ${errorMessage(error).split('\n')[0] ?? ''}`, 'Check --executable-path and chrome_args, then call session_start again.', { cause: error });
+      throw new BsmError('E_BROWSER_LAUNCH', `Chromium failed to start: ${errorText(error)}`, 'Check --executable-path and chrome_args, then call session_start again.', { cause: error });
     }
     const viewport = request.viewport_width && request.viewport_height
       ? { width: request.viewport_width, height: request.viewport_height }

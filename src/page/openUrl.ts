@@ -1,4 +1,4 @@
-import { BsmError, errorMessage } from '../errors.js';
+import { BsmError, errorText } from '../errors.js';
 import type { PageHost } from './host.js';
 import { checkUrl } from './urlPolicy.js';
 
@@ -15,7 +15,7 @@ export async function openForReading(host: PageHost, url: string, tool: 'observe
   try {
     await page.goto(verdict.url, { waitUntil: 'domcontentloaded', timeout: NAVIGATION_TIMEOUT_MS });
   } catch (error: unknown) {
-    throw new BsmError('E_INVALID_INPUT', `Could not open ${verdict.url}: ${errorMessage(error).split('\n')[0] ?? ''}.`, `Check the URL, or call ${tool} without url to read the current page.`, { cause: error });
+    throw new BsmError('E_INVALID_INPUT', `Could not open ${verdict.url}: ${errorText(error)}.`, `Check the URL, or call ${tool} without url to read the current page.`, { cause: error });
   }
   await page.waitForLoadState('load', { timeout: loadWaitMs }).catch(() => undefined);
 }

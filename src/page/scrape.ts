@@ -1,6 +1,8 @@
 import type { ElementHandle, Page } from 'playwright-core';
+import { errorText } from '../errors.js';
 import { ScrapeInput } from '../notte/scrape.js';
 import type { DataSpace, ImageData, ScrapeInputArgs, StructuredData } from '../notte/scrape.js';
+import { isContextGone } from './actions/errors.js';
 import type { PageHost } from './host.js';
 import type { InPageArgs, InPageResult } from './injected/scrapeTypes.js';
 import { runScrapeInPage } from './inPageScrape.js';
@@ -39,8 +41,7 @@ async function resolveSelector(page: Page, selector: string): Promise<ElementHan
   try {
     return await page.locator(selector).first().elementHandle({ timeout: SELECTOR_TIMEOUT_MS });
   } catch (error: unknown) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new Error(`No element matches selector "${selector}" on ${page.url()} (${why}). Check it with observe, or scrape without selector.`, { cause: error });
+    throw new Error(`No element matches selector "${selector}" on ${page.url()} (${errorText(error)}). Check it with observe, or scrape without selector.`, { cause: error });
   }
 }
 
@@ -51,8 +52,7 @@ async function runWithRetry(page: Page, selector: string | null, args: InPageArg
       return await runScrapeInPage(page, element, args);
     } catch (error: unknown) {
       // A navigation between resolving and evaluating destroys the context; the new document scrapes fine.
-      const transient = error instanceof Error && /Execution context was destroyed|Target page, context or browser has been closed|navigat/i.test(error.message);
-      if (!transient || attempt >= 2 || page.isClosed()) throw error;
+      if (!isContextGone(error) || attempt >= 2 || page.isClosed()) throw error;
     } finally {
       await element?.dispose().catch(() => undefined);
     }

@@ -1,8 +1,4 @@
-/** The first line of an error: Playwright appends a multi-line call log that only adds noise for the agent. */
-export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]?.trim() ?? text;
-}
+export { errorText } from '../../errors.js';
 
 /** By name, not instanceof: a value import of playwright-core here would load it at server start-up. */
 export function isTimeout(error: unknown): boolean {
