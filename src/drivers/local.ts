@@ -7,6 +7,7 @@ import { observe } from '../page/observe.js';
 import { scrape } from '../page/scrape.js';
 import { step } from '../page/step.js';
 import { QUIET_ARGS, findChromium } from './chromium.js';
+import { mergeFeatureArgs } from './launchArgs.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
 
 const DEFAULT_VIEWPORT = { width: 1280, height: 1080 };
@@ -61,7 +62,7 @@ export class LocalDriver implements Driver {
     const executablePath = findChromium(this.#options.executablePath);
     const ownArgs = request.chrome_args ?? [];
     const shared = request.headless && ownArgs.length === 0;
-    const args = [...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs];
+    const args = mergeFeatureArgs([...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs]);
     const key = shared ? JSON.stringify({ executablePath, args }) : `own-${++this.#ownCounter}`;
     const entry = this.#entry(key, shared, async () => {
       // Loaded on first use: playwright-core takes longer to import than the rest of the server to start.
