@@ -29,6 +29,10 @@ export const OPTIONS = [
   { flag: 'output-dir', env: 'BROWSER_SESSION_MCP_OUTPUT_DIR', kind: 'string', default: '', description: 'Folder for per-session downloads. Default: a fresh folder under the system temp dir.' },
   { flag: 'upload-root', env: 'BROWSER_SESSION_MCP_UPLOAD_ROOTS', kind: 'list', default: '', description: 'Folders upload_file may read from (repeatable). Default: the output dir and the working directory.' },
   { flag: 'allow-local-urls', env: 'BROWSER_SESSION_MCP_ALLOW_LOCAL_URLS', kind: 'bool', default: 'false', description: 'Allow file:, chrome:, view-source: and similar URLs in goto and friends.' },
+  { flag: 'start-timeout', env: 'BROWSER_SESSION_MCP_START_TIMEOUT', kind: 'int', default: '60', description: 'Seconds a session_start may wait for its browser (in line behind other starts, then launching) before it fails with E_START_TIMEOUT.' },
+  { flag: 'observe-timeout', env: 'BROWSER_SESSION_MCP_OBSERVE_TIMEOUT', kind: 'int', default: '45', description: 'Seconds an observe call may take (opening its url included). Past that it answers E_PAGE_UNRESPONSIVE saying what the page is doing, and a stuck tab is replaced.' },
+  { flag: 'step-timeout', env: 'BROWSER_SESSION_MCP_STEP_TIMEOUT', kind: 'int', default: '90', description: 'Seconds a step call may take (the action and the wait for what it caused). Past that as for --observe-timeout.' },
+  { flag: 'scrape-timeout', env: 'BROWSER_SESSION_MCP_SCRAPE_TIMEOUT', kind: 'int', default: '90', description: 'Seconds a scrape call may take (a structured answer from the client\'s model included). Past that as for --observe-timeout.' },
   { flag: 'log-level', env: 'BROWSER_SESSION_MCP_LOG_LEVEL', kind: 'string', default: 'info', description: 'debug, info, warn or error. Logs go to stderr.' },
   { flag: 'minute-ms', env: 'BROWSER_SESSION_MCP_MINUTE_MS', kind: 'int', default: '60000', testOnly: true, description: 'Test-only: how many milliseconds one minute of idle_timeout_minutes / max_duration_minutes lasts, so timeouts can be tested in seconds.' },
 ] as const satisfies readonly OptionSpec[];
@@ -48,6 +52,10 @@ export const ConfigSchema = z.object({
   outputDir: z.string().optional(),
   uploadRoots: z.array(z.string()),
   allowLocalUrls: z.boolean(),
+  startTimeoutSeconds: z.number().int().positive(),
+  observeTimeoutSeconds: z.number().int().positive(),
+  stepTimeoutSeconds: z.number().int().positive(),
+  scrapeTimeoutSeconds: z.number().int().positive(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   minuteMs: z.number().int().positive(),
 });
@@ -111,6 +119,10 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     outputDir: toOptionalString(value('output-dir')),
     uploadRoots: toList(value('upload-root')),
     allowLocalUrls: value('allow-local-urls') === true,
+    startTimeoutSeconds: toInt('start-timeout', value('start-timeout')),
+    observeTimeoutSeconds: toInt('observe-timeout', value('observe-timeout')),
+    stepTimeoutSeconds: toInt('step-timeout', value('step-timeout')),
+    scrapeTimeoutSeconds: toInt('scrape-timeout', value('scrape-timeout')),
     logLevel: toOptionalString(value('log-level')) ?? 'info',
     minuteMs: toInt('minute-ms', value('minute-ms')),
   });

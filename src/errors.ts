@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'E_BROWSER_LAUNCH'
   | 'E_URL_REFUSED'
   | 'E_SHUTTING_DOWN'
+  | 'E_START_TIMEOUT'
+  | 'E_PAGE_UNRESPONSIVE'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {
