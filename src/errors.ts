@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'E_BROWSER_LAUNCH'
   | 'E_URL_REFUSED'
   | 'E_SHUTTING_DOWN'
+  | 'E_BACKEND_AUTH'
+  | 'E_BACKEND_UNAVAILABLE'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {
