@@ -6,6 +6,7 @@ import type { SessionRegistry } from './sessions/registry.js';
 import { ownerView } from './sessions/view.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
 import { TOOLS } from './tools/index.js';
+import { sdkInputSchema } from './tools/wire.js';
 
 export const SERVER_NAME = 'browser-session-mcp';
 export const SERVER_VERSION = '0.1.0';
@@ -29,7 +30,7 @@ function toRecord(value: unknown): Record<string, unknown> {
 function register(server: McpServer, tool: Tool, ctx: ToolContext): void {
   server.registerTool(
     tool.name,
-    { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: { title: tool.title, ...tool.annotations } },
+    { title: tool.title, description: tool.description, inputSchema: sdkInputSchema(tool.input), outputSchema: tool.output, annotations: { title: tool.title, ...tool.annotations } },
     async (args: unknown): Promise<CallToolResult> => {
       try {
         const answer = await tool.handle(args, ctx);

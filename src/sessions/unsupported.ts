@@ -22,8 +22,10 @@ export function checkSupported(request: SessionStartRequest): ProxySettings | un
   if (proxies === true || typeof proxies === 'string') refuse('proxies', 'Notte-managed proxies are not available locally; pass [{"type":"external","server":"http://host:port"}].');
   if (Array.isArray(proxies)) {
     const [proxy] = proxies;
-    if (proxy !== undefined && proxy.type !== 'external') refuse('proxies', `proxy type "${proxy.type}" is not available locally; use type "external".`);
-    return proxy;
+    if (proxy === undefined) return undefined;
+    if (proxy.type !== 'external') refuse('proxies', `proxy type "${proxy.type}" is not available locally; use type "external".`);
+    // The schema checked an external entry field for field, server included.
+    return { type: 'external', server: proxy.server ?? '', username: proxy.username, password: proxy.password, bypass: proxy.bypass };
   }
   return undefined;
 }
