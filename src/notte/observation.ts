@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UNADVERTISED } from './limits.js';
+import { MAX_CURSOR, MAX_TEXT, MAX_URL, UNADVERTISED } from './limits.js';
 
 /** Notte's SpaceCategory; we set it only when a cheap page heuristic is confident. */
 export const SpaceCategory = z.enum(['homepage', 'search-results', 'data-feed', 'item', 'auth', 'form', 'manage-cookies', 'overlay', 'payment', 'captcha', 'other']);
@@ -10,9 +10,10 @@ export const DEFAULT_MAX_TOKENS = 6000;
 
 /** observe's arguments that do not name a session (the tool adds `session_id`). */
 export const observeInputShape = {
-  url: z.string().optional().describe('Open this http(s) URL first.'),
+  url: z.string().max(MAX_URL).optional().describe('Open this http(s) URL first.'),
   instructions: z
     .string()
+    .max(MAX_TEXT)
     .nullable()
     .optional()
     .describe('What you look for or want to do, e.g. "log in": matching actions come first. The cheap way to find one element on a long page.'),
@@ -26,6 +27,7 @@ export const observeInputShape = {
     .number()
     .int()
     .min(0)
+    .max(1000)
     .nullable()
     .optional()
     .describe('With instructions: at least this many actions.'),
@@ -45,6 +47,7 @@ export const observeInputShape = {
     .describe(`Token budget (default ${DEFAULT_MAX_TOKENS}); the rest comes with next_cursor.`),
   cursor: z
     .string()
+    .max(MAX_CURSOR)
     .optional()
     .describe('next_cursor of the last observe: the rest of it.'),
   viewport_only: z

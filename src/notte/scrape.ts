@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CURSOR, MAX_ITEMS, MAX_NAME, MAX_TEXT, MAX_URL } from './limits.js';
 
 /** Defaults of the scrape endpoint (Notte `ScrapeRequest`); the `scrape` step action differs: only_main_content=true. */
 export const SCRAPE_DEFAULT_MAX_TOKENS = 10_000;
@@ -6,16 +7,19 @@ export const SCRAPE_DEFAULT_MAX_TOKENS = 10_000;
 export const ScrapeInputShape = {
   url: z
     .string()
+    .max(MAX_URL)
     .optional()
     .describe('Open this http(s) URL first.'),
   selector: z
     .string()
+    .max(MAX_TEXT)
     .nullish()
     .describe('Only this element (a Playwright selector).'),
   scrape_links: z.boolean().default(true).describe('Keep links as [text](url).'),
   scrape_images: z.boolean().default(false).describe('Keep images as ![alt](url).'),
   ignored_tags: z
-    .array(z.string())
+    .array(z.string().max(MAX_NAME))
+    .max(MAX_ITEMS)
     .nullish()
     .describe('Tags or CSS selectors to drop, e.g. ["nav"].'),
   only_main_content: z
@@ -32,6 +36,7 @@ export const ScrapeInputShape = {
     .describe('JSON Schema of the data to extract into structured.data.'),
   instructions: z
     .string()
+    .max(MAX_TEXT)
     .nullish()
     .describe('What to extract, in words (needs client sampling).'),
   use_link_placeholders: z
@@ -47,6 +52,7 @@ export const ScrapeInputShape = {
     .describe('Tokens per part; the rest comes with next_cursor.'),
   cursor: z
     .string()
+    .max(MAX_CURSOR)
     .optional()
     .describe('next_cursor of the last scrape (same other arguments).'),
 };
