@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'E_PAGE_CHANGED'
   | 'E_NO_TAB'
   | 'E_START_FAILED'
+  | 'E_TIMEOUT'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {

@@ -1,7 +1,8 @@
 import { BsmError } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
 
-const LATER = 'This server does not support it yet; leave the field out (or at its default) and call session_start again.';
+const LATER = `This server does not support it yet; leave the field out (or at its default) and call ${TOOL.start} again.`;
 
 /**
  * Fields the schema accepts (they are part of the API) but the local backend cannot honour yet. Refusing them

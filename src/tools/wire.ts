@@ -38,7 +38,7 @@ function lean(node: unknown): unknown {
   const properties = out['properties'];
   if (isRecord(properties)) {
     const hidden = Object.keys(properties).filter((key) => isRecord(properties[key]) && properties[key][UNADVERTISED_KEY] === true);
-    for (const key of hidden) delete properties[key];
+    out['properties'] = Object.fromEntries(Object.entries(properties).filter(([key]) => !hidden.includes(key)));
     const required = out['required'];
     if (Array.isArray(required)) out['required'] = required.filter((key) => !hidden.includes(String(key)));
   }

@@ -1,4 +1,5 @@
 import type { ActionOf, DataSpace } from '../../notte/actions.js';
+import { BsmError } from '../../errors.js';
 import { TOOL } from '../../notte/toolNames.js';
 import { scrape } from '../scrape.js';
 import { errorText } from './errors.js';
@@ -44,7 +45,7 @@ function render(value: unknown): string {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Action timed out after ${ms}ms`)), ms);
+    const timer = setTimeout(() => reject(new BsmError('E_TIMEOUT', `The script did not finish within ${ms}ms.`)), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
@@ -52,7 +53,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
       (e: unknown) => {
         clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
+        reject(e);
       },
     );
   });
