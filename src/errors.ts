@@ -13,7 +13,6 @@ export type ErrorCode =
   | 'E_BAD_CURSOR'
   | 'E_PAGE_CHANGED'
   | 'E_NO_TAB'
-  | 'E_START_FAILED'
   | 'E_TIMEOUT'
   | 'E_INTERNAL';
 
