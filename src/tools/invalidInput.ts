@@ -37,7 +37,8 @@ function sizeOf(value: unknown): number | undefined {
 function issueText(issue: Issue, context: IssueContext): string {
   const field = fieldName(issue.path);
   const got = valueAt(context.input, issue.path);
-  const gotText = got === undefined ? '' : `, got ${kindOf(got)}${typeof got === 'object' && got !== null ? '' : ` ${excerpt(got)}`}`;
+  const shown = typeof got === 'string' ? JSON.stringify(excerpt(got)) : excerpt(got);
+  const gotText = got === undefined ? '' : `, got ${kindOf(got)}${typeof got === 'object' && got !== null ? '' : ` ${shown}`}`;
   switch (issue.code) {
     case 'invalid_type': {
       if (got === undefined) {
