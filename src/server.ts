@@ -8,9 +8,10 @@ import { ownerView } from './sessions/view.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
 import { TOOLS } from './tools/index.js';
 import { sdkInputSchema } from './tools/wire.js';
+import { PACKAGE_NAME, VERSION } from './version.js';
 
-export const SERVER_NAME = 'browser-session-mcp';
-export const SERVER_VERSION = '0.1.0';
+export const SERVER_NAME = PACKAGE_NAME;
+export const SERVER_VERSION = VERSION;
 
 const INSTRUCTIONS =
   `Real browser sessions. Loop: ${TOOL.start} → ${TOOL.observe} (page + action ids) → ${TOOL.step} (one action by id) → ${TOOL.observe} … → ${TOOL.scrape} for content → ${TOOL.stop}. ` +
