@@ -126,7 +126,6 @@ export class LocalDriver implements Driver {
 
     let closed = false;
     return {
-      host,
       applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
       cdpUrl: null,
       networkBytes: () => ({ ...bytes }),

@@ -338,7 +338,6 @@ export const StepChangesSchema = z
         network: z.int().optional(),
         dom: z.int().optional(),
         popup: z.int().optional(),
-        download: z.int().optional(),
       })
       .optional()
       .describe('Milliseconds spent waiting for what the action caused, per signal; zero waits and an empty object are left out.'),

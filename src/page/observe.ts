@@ -16,22 +16,12 @@ import { takeScreenshot } from './screenshot.js';
 
 export type ObserveOptions = ObserveInputArgs;
 
-export interface ObserveStats {
-  /** Time spent reading the page, navigation excluded. */
-  ms: number;
-  /** Elements visited in the walk, across frames. */
-  nodes: number;
-  frames: number;
-  elements: number;
-}
-
 export interface ObserveResult {
   observation: Observation;
   /** The text channel: a one-line header, then space.description. */
   text: string;
   screenshot?: Buffer;
   nextCursor?: string;
-  stats?: ObserveStats;
 }
 
 /** What a cursor needs to hand out the rest of an observation without walking the page again. */
@@ -59,7 +49,6 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
   const input = parseInput(options);
   if (input.cursor !== undefined) return continueFrom(host, input.cursor, input);
   if (input.url !== undefined) await openForReading(host, input.url, 'observe', LOAD_WAIT_MS);
-  const started = performance.now();
 
   const page = host.page();
   const epoch = (host.snapshot?.epoch ?? 0) + 1;
@@ -90,7 +79,6 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
   }
   const result = build(state, 0, input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, ranked, instructions);
   if (input.screenshot) result.screenshot = await takeScreenshot(host, page);
-  result.stats = { ms: Math.round(performance.now() - started), nodes: collected.visited, frames: collected.frames, elements: collected.elements.length };
   return result;
 }
 
