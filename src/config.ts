@@ -147,6 +147,6 @@ export function helpText(): string {
     lines.push(`      ${option.description}`);
     lines.push(`      env ${option.env}, default ${fallback}`);
   }
-  lines.push('  --help', '      Show this help.');
+  lines.push('  --version', '      Print the version.', '  --help', '      Show this help.');
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { BsmError } from '../errors.js';
+import { BsmError, excerpt } from '../errors.js';
 
 /** A Notte-shaped error answer: FastAPI's `{detail}` for validation, `{message, code, hint}` otherwise. */
 export interface RestError {
@@ -40,13 +40,9 @@ export function executionErrorOf(error: unknown): RestError {
   return { ...answer, headers: { 'x-error-class': 'NotteApiExecutionError' } };
 }
 
-const EXCERPT = 80;
-
-function excerpt(value: unknown): unknown {
-  if (typeof value === 'string') return value.length > EXCERPT ? `${value.slice(0, EXCERPT)}…` : value;
-  if (value === null || typeof value !== 'object') return value;
-  const text = JSON.stringify(value);
-  return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : value;
+/** FastAPI echoes the bad input; a short excerpt of it here, and plain numbers, booleans and null as they are. */
+function inputOf(value: unknown): unknown {
+  return typeof value === 'string' || (typeof value === 'object' && value !== null) ? excerpt(value) : value;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -64,10 +60,10 @@ export function validationError(issues: readonly z.core.$ZodIssue[], input: unkn
   for (const issue of issues) {
     const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) detail.push({ loc: ['body', ...path, key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden', input: excerpt(valueAt(input, [...issue.path, key])) });
+      for (const key of issue.keys) detail.push({ loc: ['body', ...path, key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden', input: inputOf(valueAt(input, [...issue.path, key])) });
       continue;
     }
-    detail.push({ loc: ['body', ...path], msg: issue.message, type: issue.code, input: excerpt(valueAt(input, issue.path)) });
+    detail.push({ loc: ['body', ...path], msg: issue.message, type: issue.code, input: inputOf(valueAt(input, issue.path)) });
   }
   return { status: 422, body: { detail } };
 }
