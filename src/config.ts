@@ -33,6 +33,9 @@ export const OPTIONS = [
   { flag: 'observe-timeout', env: 'BROWSER_SESSION_MCP_OBSERVE_TIMEOUT', kind: 'int', default: '45', description: 'Seconds an observe call may take (opening its url included). Past that it answers E_PAGE_UNRESPONSIVE saying what the page is doing, and a stuck tab is replaced.' },
   { flag: 'step-timeout', env: 'BROWSER_SESSION_MCP_STEP_TIMEOUT', kind: 'int', default: '90', description: 'Seconds a step call may take (the action and the wait for what it caused). Past that as for --observe-timeout.' },
   { flag: 'scrape-timeout', env: 'BROWSER_SESSION_MCP_SCRAPE_TIMEOUT', kind: 'int', default: '90', description: 'Seconds a scrape call may take (a structured answer from the client\'s model included). Past that as for --observe-timeout.' },
+  { flag: 'rest', env: 'BROWSER_SESSION_MCP_REST', kind: 'bool', default: 'false', description: 'Also serve the Notte Sessions REST API (POST /sessions/start, …) on the HTTP server, so Notte\'s SDKs can use it (NOTTE_API_URL). Needs --port and at least one API key.' },
+  { flag: 'rest-api-key', env: 'BROWSER_SESSION_MCP_REST_API_KEYS', kind: 'list', default: '', description: 'An API key the REST API accepts as `Authorization: Bearer <key>` (repeatable; comma-separated in the env var). Each key is an owner of its own sessions. Default: --auth-token.' },
+  { flag: 'rest-api-keys-file', env: 'BROWSER_SESSION_MCP_REST_API_KEYS_FILE', kind: 'string', default: '', description: 'A file of REST API keys, one per line (# comments allowed).' },
   { flag: 'log-level', env: 'BROWSER_SESSION_MCP_LOG_LEVEL', kind: 'string', default: 'info', description: 'debug, info, warn or error. Logs go to stderr.' },
   { flag: 'minute-ms', env: 'BROWSER_SESSION_MCP_MINUTE_MS', kind: 'int', default: '60000', testOnly: true, description: 'Test-only: how many milliseconds one minute of idle_timeout_minutes / max_duration_minutes lasts, so timeouts can be tested in seconds.' },
 ] as const satisfies readonly OptionSpec[];
@@ -56,6 +59,9 @@ export const ConfigSchema = z.object({
   observeTimeoutSeconds: z.number().int().positive(),
   stepTimeoutSeconds: z.number().int().positive(),
   scrapeTimeoutSeconds: z.number().int().positive(),
+  rest: z.boolean(),
+  restApiKeys: z.array(z.string()),
+  restApiKeysFile: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   minuteMs: z.number().int().positive(),
 });
@@ -123,6 +129,9 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     observeTimeoutSeconds: toInt('observe-timeout', value('observe-timeout')),
     stepTimeoutSeconds: toInt('step-timeout', value('step-timeout')),
     scrapeTimeoutSeconds: toInt('scrape-timeout', value('scrape-timeout')),
+    rest: value('rest') === true,
+    restApiKeys: toList(value('rest-api-key')),
+    restApiKeysFile: toOptionalString(value('rest-api-keys-file')),
     logLevel: toOptionalString(value('log-level')) ?? 'info',
     minuteMs: toInt('minute-ms', value('minute-ms')),
   });
@@ -130,6 +139,7 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     const issue = parsed.error.issues[0];
     throw new Error(`invalid configuration: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
   }
+  if (parsed.data.rest && parsed.data.port === undefined) throw new Error('invalid configuration: --rest serves the REST API on the HTTP server; add --port');
   return parsed.data;
 }
 
@@ -149,6 +159,6 @@ export function helpText(): string {
     lines.push(`      ${option.description}`);
     lines.push(`      env ${option.env}, default ${fallback}`);
   }
-  lines.push('  --help', '      Show this help.');
+  lines.push('  --version', '      Print the version.', '  --help', '      Show this help.');
   return lines.join('\n');
 }

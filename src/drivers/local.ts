@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { BsmError, errorMessage, errorText } from '../errors.js';
 import { log } from '../log.js';
+import { TOOL } from '../notte/toolNames.js';
 import { bounded, DEFAULT_CALL_LIMITS } from '../page/bounded.js';
 import type { CallLimits } from '../page/bounded.js';
 import { ContextHost } from '../page/contextHost.js';
@@ -85,7 +86,7 @@ export class LocalDriver implements Driver {
       browser = await entry.browser;
     } catch (error: unknown) {
       this.#entries.delete(key);
-      throw new BsmError('E_BROWSER_LAUNCH', `Chromium failed to start: ${errorText(error)}`, 'Check --executable-path and chrome_args, then call session_start again.', { cause: error });
+      throw new BsmError('E_BROWSER_LAUNCH', `Chromium failed to start: ${errorText(error)}`, `Check --executable-path and chrome_args, then call ${TOOL.start} again.`, { cause: error });
     }
     const viewport = request.viewport_width && request.viewport_height
       ? { width: request.viewport_width, height: request.viewport_height }
@@ -107,7 +108,7 @@ export class LocalDriver implements Driver {
     } catch (error: unknown) {
       await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
       if (error instanceof BsmError) throw error;
-      throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorText(error)}`, 'Check user_agent, extra_http_headers and the viewport, then call session_start again.', { cause: error });
+      throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorText(error)}`, `Check user_agent, extra_http_headers and the viewport, then call ${TOOL.start} again.`, { cause: error });
     }
     entry.contexts.add(context);
     entry.crashHooks.set(context, hooks);
@@ -143,19 +144,18 @@ export class LocalDriver implements Driver {
       for (const page of host.tabs()) page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).'));
       // Dialogs, downloads and popups are handled from the first page on, so none can block the session.
       installPageHandlers(host);
-      if (open.signal?.aborted === true) throw new BsmError('E_START_TIMEOUT', 'The session start was given up.', 'Call session_start again.');
+      if (open.signal?.aborted === true) throw new BsmError('E_START_TIMEOUT', 'The session start was given up.', `Call ${TOOL.start} again.`);
     } catch (error: unknown) {
       // A start that fails inside the browser gives back everything it took: the context, and the browser if unused.
       await release();
       if (error instanceof BsmError) throw error;
-      throw new BsmError('E_BROWSER_LAUNCH', `Could not open the session's first tab: ${errorText(error)}`, 'Check user_agent, extra_http_headers and the viewport, then call session_start again.', { cause: error });
+      throw new BsmError('E_BROWSER_LAUNCH', `Could not open the session's first tab: ${errorText(error)}`, `Check user_agent, extra_http_headers and the viewport, then call ${TOOL.start} again.`, { cause: error });
     }
     if (entry.shared) this.#prepareSpare(entry, browser, contextOptions, optionsKey);
 
     const limits = this.#options.callLimits ?? DEFAULT_CALL_LIMITS;
     let closed = false;
     return {
-      host,
       applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
       cdpUrl: null,
       networkBytes: () => ({ ...bytes }),

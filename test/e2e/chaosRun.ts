@@ -93,9 +93,10 @@ export async function runChaos(pages: PageServer, cycles: number, seed = 1): Pro
 
   // 1. The browser killed under live sessions: they end in error, a new session works, nothing is left.
   {
-    const server = await startHttpServer(['--client-timeout', '5']);
+    const server = await startHttpServer(['--client-timeout', '10']);
     const { client } = await server.connect();
     const first = await call(client, 'session_start', {});
+    if (first.isError) figures.failures.push(`browser kill: start failed: ${first.text.slice(0, 160)}`);
     const id = String(first.structured['session_id']);
     await call(client, 'observe', { session_id: id, url });
     for (const pid of liveChromium(server.tag)) process.kill(pid, 'SIGKILL');
@@ -110,24 +111,33 @@ export async function runChaos(pages: PageServer, cycles: number, seed = 1): Pro
 
   // 2. A client killed mid-conversation, and 3. the server itself killed with its sessions open.
   {
-    const server = await startHttpServer(['--client-timeout', '3']);
+    const server = await startHttpServer(['--client-timeout', '8']);
     await killedClient(server, url);
     await waitFor('the dead client’s session to be stopped', () => healthz(server), (h) => h.active_sessions === 0, 30_000).catch((error: unknown) => {
       figures.failures.push(`client kill: ${String(error)}`);
     });
-    const { client } = await server.connect();
-    const started = await call(client, 'session_start', {});
-    if (started.isError) figures.failures.push(`server kill: start failed: ${started.text.slice(0, 160)}`);
-    else await call(client, 'observe', { session_id: String(started.structured['session_id']), url });
+    try {
+      const { client } = await server.connect();
+      const started = await call(client, 'session_start', {});
+      if (started.isError) figures.failures.push(`server kill: start failed: ${started.text.slice(0, 160)}`);
+      else await call(client, 'observe', { session_id: String(started.structured['session_id']), url });
+    } catch (error: unknown) {
+      figures.failures.push(`server kill: ${String(error)}`);
+    }
     await gone(server, 'SIGKILL');
     figures.leftAfter['client killed, then server killed'] = await settleLeft(server.tag);
   }
 
   // 4. Random cycles: connect, start, observe, then a clean end, an abrupt drop, or a drop mid-call.
   {
-    const server = await startHttpServer(['--client-timeout', '3']);
+    const server = await startHttpServer(['--client-timeout', '8']);
     for (let i = 0; i < cycles; i += 1) {
-      const { client, transport } = await server.connect();
+      const connected = await server.connect().catch((error: unknown) => {
+        figures.failures.push(`cycle ${i}: connect: ${String(error)}`);
+        return undefined;
+      });
+      if (connected === undefined) continue;
+      const { client, transport } = connected;
       const started = await call(client, 'session_start', {}).catch((error: unknown) => ({ isError: true, text: String(error), structured: {} as Record<string, unknown> }));
       if (started.isError) {
         // The server is full of dropped conversations that have not timed out yet: a clear limit, not a failure.
@@ -149,7 +159,7 @@ export async function runChaos(pages: PageServer, cycles: number, seed = 1): Pro
       if (how === 0) await transport.terminateSession().catch(() => undefined);
       await client.close();
     }
-    await waitFor('every dropped conversation to time out', () => healthz(server), (h) => h.active_sessions === 0, 60_000).catch((error: unknown) => {
+    await waitFor('every dropped conversation to time out', () => healthz(server), (h) => h.active_sessions === 0, 90_000).catch((error: unknown) => {
       figures.failures.push(`cycles: ${String(error)}`);
     });
     await server.stop();

@@ -1,5 +1,7 @@
 import type { ActionOf, DataSpace } from '../../notte/actions.js';
 import { probePage, replaceTab } from '../recover.js';
+import { BsmError } from '../../errors.js';
+import { TOOL } from '../../notte/toolNames.js';
 import { scrape } from '../scrape.js';
 import { errorText } from './errors.js';
 import { failed, ok } from './types.js';
@@ -49,11 +51,15 @@ function render(value: unknown): string {
   }
 }
 
-class ScriptTimeout extends Error {}
+class ScriptTimeout extends BsmError {
+  constructor(ms: number) {
+    super('E_TIMEOUT', `The script did not finish within ${ms}ms.`);
+  }
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ScriptTimeout(`Action timed out after ${ms}ms`)), ms);
+    const timer = setTimeout(() => reject(new ScriptTimeout(ms)), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
@@ -61,7 +67,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
       (e: unknown) => {
         clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
+        reject(e);
       },
     );
   });
@@ -76,7 +82,7 @@ export async function scrapeAction(ctx: ActionContext, action: ActionOf<'scrape'
       only_images: action.only_images,
       selector: action.selector ?? null,
       ignored_tags: action.ignored_tags ?? null,
-      // response_format/instructions are logged only: structured output goes through the scrape tool.
+      // response_format/instructions are accepted and ignored: structured output goes through the scrape tool.
     });
     const chars = result.data.markdown.length;
     const more = result.nextCursor === undefined ? '' : ' The page is longer: use the scrape tool with cursor to read on.';
@@ -96,9 +102,9 @@ export function help(action: ActionOf<'help'>): ActionOutcome {
 
 export function unavailable(type: 'captcha_solve' | 'email_read' | 'sms_read'): ActionOutcome {
   const why: Record<typeof type, string> = {
-    captcha_solve: 'there is no captcha solver here. Solve it step by step (observe, click) or use the Notte backend.',
-    email_read: 'there is no persona mailbox here. Use the Notte backend for persona emails.',
-    sms_read: 'there is no persona phone here. Use the Notte backend for persona SMS.',
+    captcha_solve: `there is no captcha solver here. Solve it step by step (${TOOL.observe}, then click).`,
+    email_read: 'there is no persona mailbox here.',
+    sms_read: 'there is no persona phone here.',
   };
   return failed(`${type} is not available on the local backend: ${why[type]}`);
 }
