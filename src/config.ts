@@ -29,6 +29,9 @@ export const OPTIONS = [
   { flag: 'output-dir', env: 'BROWSER_SESSION_MCP_OUTPUT_DIR', kind: 'string', default: '', description: 'Folder for per-session downloads. Default: a fresh folder under the system temp dir.' },
   { flag: 'upload-root', env: 'BROWSER_SESSION_MCP_UPLOAD_ROOTS', kind: 'list', default: '', description: 'Folders upload_file may read from (repeatable). Default: the output dir and the working directory.' },
   { flag: 'allow-local-urls', env: 'BROWSER_SESSION_MCP_ALLOW_LOCAL_URLS', kind: 'bool', default: 'false', description: 'Allow file:, chrome:, view-source: and similar URLs in goto and friends.' },
+  { flag: 'allow-chrome-args', env: 'BROWSER_SESSION_MCP_ALLOW_CHROME_ARGS', kind: 'bool', default: 'false', description: 'Trust every client with any chrome_args switch (default: only harmless ones such as --window-size, --lang, vetted --enable-features). Switches that run programs, open a debugging port, load extensions, pick a profile folder or disable web security stay refused.' },
+  { flag: 'block-private-networks', env: 'BROWSER_SESSION_MCP_BLOCK_PRIVATE_NETWORKS', kind: 'bool', default: 'false', description: 'Refuse navigation and requests to loopback, private, link-local and other non-public addresses (also host names that resolve to them): for servers whose clients are remote users.' },
+  { flag: 'max-request-bytes', env: 'BROWSER_SESSION_MCP_MAX_REQUEST_BYTES', kind: 'int', default: '4194304', description: 'Largest JSON-RPC message accepted, in bytes: a bigger HTTP body answers 413, a longer stdio line an error for its id; the server keeps serving.' },
   { flag: 'log-level', env: 'BROWSER_SESSION_MCP_LOG_LEVEL', kind: 'string', default: 'info', description: 'debug, info, warn or error. Logs go to stderr.' },
   { flag: 'minute-ms', env: 'BROWSER_SESSION_MCP_MINUTE_MS', kind: 'int', default: '60000', testOnly: true, description: 'Test-only: how many milliseconds one minute of idle_timeout_minutes / max_duration_minutes lasts, so timeouts can be tested in seconds.' },
 ] as const satisfies readonly OptionSpec[];
@@ -48,6 +51,9 @@ export const ConfigSchema = z.object({
   outputDir: z.string().optional(),
   uploadRoots: z.array(z.string()),
   allowLocalUrls: z.boolean(),
+  allowChromeArgs: z.boolean(),
+  blockPrivateNetworks: z.boolean(),
+  maxRequestBytes: z.number().int().min(1024),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   minuteMs: z.number().int().positive(),
 });
@@ -111,6 +117,9 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     outputDir: toOptionalString(value('output-dir')),
     uploadRoots: toList(value('upload-root')),
     allowLocalUrls: value('allow-local-urls') === true,
+    allowChromeArgs: value('allow-chrome-args') === true,
+    blockPrivateNetworks: value('block-private-networks') === true,
+    maxRequestBytes: toInt('max-request-bytes', value('max-request-bytes')),
     logLevel: toOptionalString(value('log-level')) ?? 'info',
     minuteMs: toInt('minute-ms', value('minute-ms')),
   });

@@ -3,9 +3,11 @@ import { BsmError, errorMessage, errorText } from '../errors.js';
 import { log } from '../log.js';
 import { ContextHost } from '../page/contextHost.js';
 import { installPageHandlers } from '../page/dialogs.js';
+import { installNetworkGuard } from '../page/networkGuard.js';
 import { observe } from '../page/observe.js';
 import { scrape } from '../page/scrape.js';
 import { step } from '../page/step.js';
+import { checkChromeArgs } from './chromeArgs.js';
 import { QUIET_ARGS, findChromium } from './chromium.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
 
@@ -19,6 +21,10 @@ export interface LocalDriverOptions {
   browserArgs: readonly string[];
   uploadRoots: readonly string[];
   allowLocalUrls: boolean;
+  /** --allow-chrome-args: clients may pass any chrome_args switch but the never-allowed ones. */
+  allowChromeArgs?: boolean;
+  /** --block-private-networks: contexts refuse loopback and private destinations. */
+  blockPrivateNetworks?: boolean;
 }
 
 interface BrowserEntry {
@@ -58,8 +64,9 @@ export class LocalDriver implements Driver {
     if (request.headless === false && process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) {
       throw new BsmError('E_NOT_SUPPORTED', 'headless: false needs a display, and this server has none (DISPLAY is unset).', 'Start the session with headless: true, or run the server under a display (e.g. xvfb-run).');
     }
-    const executablePath = findChromium(this.#options.executablePath);
     const ownArgs = request.chrome_args ?? [];
+    checkChromeArgs(ownArgs, this.#options.allowChromeArgs === true);
+    const executablePath = findChromium(this.#options.executablePath);
     const shared = request.headless && ownArgs.length === 0;
     const args = [...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs];
     const key = shared ? JSON.stringify({ executablePath, args }) : `own-${++this.#ownCounter}`;
@@ -83,6 +90,8 @@ export class LocalDriver implements Driver {
     const contextOptions: BrowserContextOptions = {
       viewport,
       acceptDownloads: request.use_file_storage,
+      // Service workers fetch outside the context's routes, so the private-network guard could not see them.
+      ...(this.#options.blockPrivateNetworks === true ? { serviceWorkers: 'block' as const } : {}),
       ...(request.user_agent ? { userAgent: request.user_agent } : {}),
       ...(request.extra_http_headers ? { extraHTTPHeaders: request.extra_http_headers } : {}),
       ...(open.proxy?.type === 'external'
@@ -99,6 +108,31 @@ export class LocalDriver implements Driver {
     }
     entry.contexts.add(context);
     entry.crashHooks.set(context, hooks);
+    try {
+      return await this.#setUp(entry, browser, context, contextOptions, optionsKey, viewport, open, hooks);
+    } catch (error: unknown) {
+      // Whatever the start took goes back: the context, and the browser if nothing else uses it.
+      entry.crashHooks.delete(context);
+      entry.contexts.delete(context);
+      await context.close().catch(() => undefined);
+      await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
+      if (error instanceof BsmError) throw error;
+      throw new BsmError('E_BROWSER_LAUNCH', `Could not set up the session's browser context: ${errorText(error)}`, 'Check user_agent, extra_http_headers and proxies, then call session_start again.', { cause: error });
+    }
+  }
+
+  async #setUp(
+    entry: BrowserEntry,
+    browser: Browser,
+    context: BrowserContext,
+    contextOptions: BrowserContextOptions,
+    optionsKey: string,
+    viewport: { width: number; height: number },
+    open: OpenRequest,
+    hooks: OpenHooks,
+  ): Promise<DriverSession> {
+    const { request } = open;
+    if (this.#options.blockPrivateNetworks === true) await installNetworkGuard(context);
 
     const bytes = { request: 0, response: 0 };
     context.on('requestfinished', (req) => {
@@ -116,6 +150,7 @@ export class LocalDriver implements Driver {
       downloadsDir: open.downloadsDir,
       uploadRoots: this.#options.uploadRoots,
       allowLocalUrls: this.#options.allowLocalUrls,
+      blockPrivateNetworks: this.#options.blockPrivateNetworks === true,
       screenshotType: request.screenshot_type,
     });
     for (const page of host.tabs()) page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).'));

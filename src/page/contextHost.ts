@@ -5,6 +5,7 @@ export interface ContextHostOptions {
   downloadsDir: string;
   uploadRoots?: readonly string[];
   allowLocalUrls?: boolean;
+  blockPrivateNetworks?: boolean;
   screenshotType?: PageHost['screenshotType'];
 }
 
@@ -14,6 +15,7 @@ export class ContextHost implements PageHost {
   readonly downloadsDir: string;
   readonly uploadRoots: readonly string[];
   readonly allowLocalUrls: boolean;
+  readonly blockPrivateNetworks: boolean;
   readonly screenshotType: PageHost['screenshotType'];
   snapshot: ObserveSnapshot | undefined;
   lastActionId: string | undefined;
@@ -25,6 +27,7 @@ export class ContextHost implements PageHost {
     this.downloadsDir = options.downloadsDir;
     this.uploadRoots = options.uploadRoots ?? [];
     this.allowLocalUrls = options.allowLocalUrls ?? false;
+    this.blockPrivateNetworks = options.blockPrivateNetworks ?? false;
     this.screenshotType = options.screenshotType ?? 'last_action';
     for (const page of context.pages()) this.#track(page);
     context.on('page', (page) => this.#track(page));

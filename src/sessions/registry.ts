@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BsmError, errorMessage } from '../errors.js';
 import { log } from '../log.js';
 import type { Driver, DriverSession } from '../drivers/driver.js';
 import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
 import { Session } from './session.js';
+import { checkStartRequest } from './startChecks.js';
 import { checkSupported } from './unsupported.js';
 
 export interface RegistryLimits {
@@ -43,6 +44,7 @@ export class SessionRegistry {
   async start(owner: string, request: SessionStartRequest): Promise<Session> {
     if (this.#shuttingDown) throw new BsmError('E_SHUTTING_DOWN', 'The server is shutting down.', 'Reconnect and try again.');
     const proxy = checkSupported(request);
+    checkStartRequest(request);
     await this.reap();
     this.#reserve(owner);
     try {
@@ -54,7 +56,10 @@ export class SessionRegistry {
       const driver = await this.#driver.open(
         { sessionId: id, request, proxy, downloadsDir },
         { onCrash: (reason) => void ref.session?.end('error', 'error', reason) },
-      );
+      ).catch((error: unknown) => {
+        rmSync(join(this.#limits.outputDir, id), { recursive: true, force: true }); // a failed start leaves nothing behind
+        throw error;
+      });
       const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
       ref.session = session;
       this.#sessions.set(id, session);
