@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BsmError } from '../errors.js';
 
 /**
  * Token budgets without a tokenizer at runtime. A flat characters-per-token ratio misjudges dense text (numbers,
@@ -123,7 +124,7 @@ export function windowMarkdown(markdown: string, maxTokens: number, cursor?: str
   let note: string | undefined;
   if (cursor !== undefined) {
     const state = decodeCursor(cursor);
-    if (state === undefined) throw new Error('The cursor is not one scrape returned. Scrape again without cursor to start from the top.');
+    if (state === undefined) throw new BsmError('E_INVALID_INPUT', 'cursor: this is not a cursor scrape returned.', 'Scrape again without cursor to start from the top.');
     start = Math.min(state.offset, markdown.length);
     if (state.digest !== digest) note = 'The page changed since this cursor was issued; continuing at the same position.';
   }

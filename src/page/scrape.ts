@@ -1,5 +1,5 @@
 import type { ElementHandle, Page } from 'playwright-core';
-import { errorText } from '../errors.js';
+import { BsmError, errorText } from '../errors.js';
 import { ScrapeInput } from '../notte/scrape.js';
 import type { DataSpace, ImageData, ScrapeInputArgs, StructuredData } from '../notte/scrape.js';
 import { isContextGone } from './actions/errors.js';
@@ -41,7 +41,8 @@ async function resolveSelector(page: Page, selector: string): Promise<ElementHan
   try {
     return await page.locator(selector).first().elementHandle({ timeout: SELECTOR_TIMEOUT_MS });
   } catch (error: unknown) {
-    throw new Error(`No element matches selector "${selector}" on ${page.url()} (${errorText(error)}). Check it with observe, or scrape without selector.`, { cause: error });
+    const shown = selector.length > 80 ? `${selector.slice(0, 80)}…` : selector;
+    throw new BsmError('E_INVALID_INPUT', `selector: no element matches ${JSON.stringify(shown)} on ${page.url()} (${errorText(error).slice(0, 200)}).`, 'Check it with observe, or scrape without selector.', { cause: error });
   }
 }
 
