@@ -202,3 +202,32 @@ function clip(text: string, max = 60): string {
   const flat = [...text].map((char) => (char.charCodeAt(0) < 32 ? '?' : char)).join('');
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
+
+const FEATURE_SWITCHES = ['--enable-features=', '--disable-features='] as const;
+
+/**
+ * Chromium keeps only the last --enable-features and the last --disable-features, so a client's
+ * `--disable-features=Translate` would silently drop the server's own list (and turn its network checks back on).
+ * Joins every occurrence of each into one, in place of the first, names in order without repeats.
+ */
+export function mergeFeatureSwitches(args: readonly string[]): string[] {
+  const merged = new Map<string, string[]>();
+  const out: string[] = [];
+  for (const arg of args) {
+    const prefix = FEATURE_SWITCHES.find((candidate) => arg.startsWith(candidate));
+    if (prefix === undefined) {
+      out.push(arg);
+      continue;
+    }
+    const names = arg.slice(prefix.length).split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const existing = merged.get(prefix);
+    if (existing === undefined) {
+      merged.set(prefix, names);
+      out.push(prefix); // filled in below, at the first occurrence's place
+    } else existing.push(...names);
+  }
+  return out.map((arg) => {
+    const names = merged.get(arg);
+    return names === undefined ? arg : `${arg}${[...new Set(names)].join(',')}`;
+  });
+}

@@ -7,7 +7,7 @@ import { installNetworkGuard } from '../page/networkGuard.js';
 import { observe } from '../page/observe.js';
 import { scrape } from '../page/scrape.js';
 import { step } from '../page/step.js';
-import { checkChromeArgs } from './chromeArgs.js';
+import { checkChromeArgs, mergeFeatureSwitches } from './chromeArgs.js';
 import { QUIET_ARGS, findChromium } from './chromium.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
 
@@ -68,7 +68,7 @@ export class LocalDriver implements Driver {
     checkChromeArgs(ownArgs, this.#options.allowChromeArgs === true);
     const executablePath = findChromium(this.#options.executablePath);
     const shared = request.headless && ownArgs.length === 0;
-    const args = [...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs];
+    const args = mergeFeatureSwitches([...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs]);
     const key = shared ? JSON.stringify({ executablePath, args }) : `own-${++this.#ownCounter}`;
     const entry = this.#entry(key, shared, async () => {
       // Loaded on first use: playwright-core takes longer to import than the rest of the server to start.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkChromeArgs, classifyChromeArg } from '../../src/drivers/chromeArgs.js';
+import { checkChromeArgs, classifyChromeArg, mergeFeatureSwitches } from '../../src/drivers/chromeArgs.js';
 
 describe('chrome_args classes', () => {
   it.each([
@@ -66,5 +66,17 @@ describe('chrome_args classes', () => {
     }
     expect(message).toMatch(/^chrome_args\[0\]: "--unknown-switch=x+…" is refused/);
     expect(message.length).toBeLessThan(300);
+  });
+});
+
+describe('feature switches', () => {
+  it('joins every --enable-features and --disable-features into one each, so a client cannot drop the server\'s list', () => {
+    expect(mergeFeatureSwitches(['--no-first-run', '--disable-features=Translate,MediaRouter', '--mute-audio', '--disable-features=Translate,PaintHolding', '--enable-features=BackForwardCache'])).toEqual([
+      '--no-first-run',
+      '--disable-features=Translate,MediaRouter,PaintHolding',
+      '--mute-audio',
+      '--enable-features=BackForwardCache',
+    ]);
+    expect(mergeFeatureSwitches(['--lang=fr'])).toEqual(['--lang=fr']);
   });
 });
