@@ -3,7 +3,7 @@ import { BsmError, errorMessage, errorText } from '../errors.js';
 import { log } from '../log.js';
 import { ContextHost } from '../page/contextHost.js';
 import { installPageHandlers } from '../page/dialogs.js';
-import { installNetworkGuard } from '../page/networkGuard.js';
+import { installNetworkGuard, resolvesPrivate } from '../page/networkGuard.js';
 import { observe } from '../page/observe.js';
 import { scrape } from '../page/scrape.js';
 import { step } from '../page/step.js';
@@ -66,6 +66,7 @@ export class LocalDriver implements Driver {
     }
     const ownArgs = request.chrome_args ?? [];
     checkChromeArgs(ownArgs, this.#options.allowChromeArgs === true);
+    if (this.#options.blockPrivateNetworks === true && open.proxy?.type === 'external') await refusePrivateProxy(open.proxy.server);
     const executablePath = findChromium(this.#options.executablePath);
     const shared = request.headless && ownArgs.length === 0;
     const args = mergeFeatureSwitches([...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs]);
@@ -272,5 +273,14 @@ export class LocalDriver implements Driver {
     } catch {
       // a browser that never launched or already died has nothing left to close
     }
+  }
+}
+
+/** Under --block-private-networks a proxy on the private network would carry every request there. */
+async function refusePrivateProxy(server: string): Promise<void> {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `http://${server}`;
+  const hostname = URL.canParse(withScheme) ? new URL(withScheme).hostname : '';
+  if (await resolvesPrivate(hostname)) {
+    throw new BsmError('E_INVALID_INPUT', `proxies[0].server: ${hostname} is a loopback or private address, and this server blocks private networks (--block-private-networks).`, 'Use a proxy on a public address, or none.');
   }
 }

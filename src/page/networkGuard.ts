@@ -21,6 +21,15 @@ export function blockedUrls(context: BrowserContext): readonly string[] {
   return blockedByContext.get(context) ?? [];
 }
 
+/** True when `hostname` is a private literal, resolves to a private address, or does not resolve. */
+export async function resolvesPrivate(hostname: string): Promise<boolean> {
+  if (hostname === '' || isPrivateHostLiteral(hostname)) return true;
+  return lookup(hostname, { all: true, verbatim: true }).then(
+    (addresses) => addresses.length === 0 || addresses.some((entry) => isPrivateAddress(entry.address)),
+    () => true,
+  );
+}
+
 export async function installNetworkGuard(context: BrowserContext): Promise<void> {
   const cache = new Map<string, { at: number; verdict: Promise<boolean> }>();
   const blocked: string[] = [];
@@ -35,10 +44,7 @@ export async function installNetworkGuard(context: BrowserContext): Promise<void
     if (isPrivateHostLiteral(hostname)) return Promise.resolve(true);
     const cached = cache.get(hostname);
     if (cached !== undefined && Date.now() - cached.at < DNS_CACHE_MS) return cached.verdict;
-    const verdict = lookup(hostname, { all: true, verbatim: true }).then(
-      (addresses) => addresses.length === 0 || addresses.some((entry) => isPrivateAddress(entry.address)),
-      () => true,
-    );
+    const verdict = resolvesPrivate(hostname);
     cache.set(hostname, { at: Date.now(), verdict });
     return verdict;
   };

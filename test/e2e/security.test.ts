@@ -145,6 +145,10 @@ describe('--block-private-networks', () => {
       hits.push(req.url ?? '');
       res.writeHead(200, { 'content-type': 'text/html', 'access-control-allow-origin': '*' }).end('<h1>Intranet secret</h1>');
     });
+    second.on('upgrade', (req, socket) => {
+      hits.push(req.url ?? '');
+      socket.destroy();
+    });
     await new Promise<void>((resolve) => second.listen(0, '127.0.0.2', () => resolve()));
     secondOrigin = `http://127.0.0.2:${(second.address() as AddressInfo).port}`; // a TCP listen yields AddressInfo
   });
@@ -161,18 +165,23 @@ describe('--block-private-networks', () => {
    * The page under test must come from somewhere the switch allows: a file on disk (the operator allows local URLs
    * for it), which frames, fetches from and navigates to the second loopback address.
    */
-  async function probeFrom(extra: string[]): Promise<{ goto: string; fetched: string; observed: string; hits: string[] }> {
+  async function probeFrom(extra: string[]): Promise<{ goto: string; proxied: string; fetched: string; observed: string; hits: string[] }> {
     hits.length = 0;
     const dir = mkdtempSync(join(tmpdir(), 'bsm-private-'));
     const file = join(dir, 'page.html');
     writeFileSync(
       file,
       `<!doctype html><title>Local page</title><h1>Local page</h1><iframe src="${secondOrigin}/frame"></iframe>
-       <script>window.probe = fetch('${secondOrigin}/fetch').then(() => 'fetched', () => 'fetch refused');</script>
+       <script>
+         window.probe = fetch('${secondOrigin}/fetch').then(() => 'fetched', () => 'fetch refused');
+         new WebSocket('${secondOrigin.replace('http:', 'ws:')}/ws');
+       </script>
        <button onclick="location.href = '${secondOrigin}/nav'">Go inside</button>`,
     );
     const guarded = await startStdio([reach127002, '--allow-local-urls', ...extra]);
     try {
+      const proxied = await call(guarded.client, 'session_start', { proxies: [{ type: 'external', server: 'http://127.0.0.1:9' }] });
+      if (!proxied.isError) await call(guarded.client, 'session_stop', { session_id: proxied.structured['session_id'] });
       const id = await startSession(guarded.client);
       const goto = await call(guarded.client, 'step', { session_id: id, type: 'goto', url: `${secondOrigin}/goto` });
       const opened = await call(guarded.client, 'step', { session_id: id, type: 'goto', url: `file://${file}` });
@@ -181,7 +190,7 @@ describe('--block-private-networks', () => {
       const observed = await call(guarded.client, 'observe', { session_id: id });
       expect(observed.isError, observed.text).toBe(false);
       await call(guarded.client, 'step', { session_id: id, type: 'click', id: 'B1' });
-      return { goto: goto.text, fetched: (fetched.structured['data'] as { markdown: string }).markdown, observed: observed.text, hits: [...hits] };
+      return { goto: goto.text, proxied: proxied.text, fetched: (fetched.structured['data'] as { markdown: string }).markdown, observed: observed.text, hits: [...hits] };
     } finally {
       await guarded.close();
       await guarded.exited;
@@ -190,7 +199,8 @@ describe('--block-private-networks', () => {
 
   it('without the switch, a page reaches the second loopback address (the control)', async () => {
     const open = await probeFrom([]);
-    expect(open.hits).toEqual(expect.arrayContaining(['/goto', '/frame', '/fetch', '/nav']));
+    expect(open.hits).toEqual(expect.arrayContaining(['/goto', '/frame', '/fetch', '/ws', '/nav']));
+    expect(open.proxied).not.toContain('E_');
     expect(open.fetched).toBe('fetched');
     expect(open.observed).toContain('Intranet secret');
   });
@@ -199,6 +209,7 @@ describe('--block-private-networks', () => {
     const blocked = await probeFrom(['--block-private-networks']);
     expect(blocked.goto).toContain('127.0.0.2 is a loopback or private address, and this server blocks private networks (--block-private-networks)');
     expect(blocked.fetched).toBe('fetch refused');
+    expect(blocked.proxied).toMatch(/^E_INVALID_INPUT: proxies\[0\]\.server: 127\.0\.0\.1 is a loopback or private address/);
     expect(blocked.observed).toContain(`[frame blocked: private address ${secondOrigin}/frame]`);
     expect(blocked.observed).not.toContain('Intranet secret');
     expect(blocked.hits).toEqual([]);
