@@ -10,6 +10,8 @@ import { blockedUrls } from './networkGuard.js';
 /** Schemes whose frames hold a real document to read. file: only loads when the operator allows local URLs. */
 const READABLE = /^(?:https?|about|data|blob|file):/i;
 const MAX_SHOWN = 100;
+/** How long observe waits for a web iframe that has not committed its first document yet. */
+const FRAME_COMMIT_WAIT_MS = 5_000;
 
 /** The line observe shows instead of the frame, or undefined when the frame can be walked. Pure. */
 export function frameNote(frameUrl: string, src: string | null, parentUrl: string, blocked: readonly string[]): string | undefined {
@@ -25,11 +27,15 @@ export function frameNote(frameUrl: string, src: string | null, parentUrl: strin
 
 /** frameNote for a live child frame; reads its iframe's src only when the frame is not readable. */
 export async function unreadableFrame(child: Frame, owner: ElementHandle): Promise<string | undefined> {
-  const url = child.url();
-  if (READABLE.test(url)) return undefined;
+  if (READABLE.test(child.url())) return undefined;
   const src = await owner.getAttribute('src').catch(() => null);
-  const parent = child.parentFrame();
-  return frameNote(url, src, parent?.url() ?? '', blockedUrls(child.page().context()));
+  const parentUrl = child.parentFrame()?.url() ?? '';
+  const blocked = blockedUrls(child.page().context());
+  // A web frame still loading gets a bounded wait for its document; a refused one never commits, so it gets none.
+  if (child.url() === '' && frameNote('', src, parentUrl, blocked)?.startsWith('[frame not loaded') === true) {
+    await child.waitForLoadState('domcontentloaded', { timeout: FRAME_COMMIT_WAIT_MS }).catch(() => undefined);
+  }
+  return frameNote(child.url(), src, parentUrl, blocked);
 }
 
 function resolve(src: string | null, base: string): string | undefined {

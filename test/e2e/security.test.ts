@@ -239,3 +239,18 @@ describe('session_start values checked before the browser sees them', () => {
     }
   });
 });
+
+describe('frames that are slow or never load', () => {
+  it('waits a bounded time for a slow web iframe and reads it', async () => {
+    pages.setRoute('/slow-frame', (_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>Late frame text</p>'), 1_500);
+    });
+    const url = pages.setContent('/slow-host', `<h1>Host</h1><iframe src="${pages.url('/slow-frame')}"></iframe>`);
+    const id = await startSession(server.client);
+    // goto returns at the host's DOMContentLoaded, before the iframe's document exists.
+    await call(server.client, 'step', { session_id: id, type: 'goto', url });
+    const seen = await call(server.client, 'observe', { session_id: id });
+    expect(seen.text).toContain('Late frame text');
+    await call(server.client, 'session_stop', { session_id: id });
+  });
+});
