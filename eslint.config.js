@@ -10,7 +10,7 @@ const layer = (from, forbidden) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'src/page/injected/vendor/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.scratch/**', 'bench/results/**', 'src/page/injected/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -27,5 +27,13 @@ export default tseslint.config(
   layer('drivers', ['tools', 'sessions']),
   layer('sessions', ['tools']),
   layer('notte', ['tools', 'sessions', 'drivers', 'page']),
+  // What a user or a page can cause is a BsmError with a specific code; a bare Error would reach the agent as E_INTERNAL.
+  {
+    files: ['src/page/**/*.ts', 'src/sessions/**/*.ts', 'src/drivers/**/*.ts'],
+    ignores: ['src/page/injected/**'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Error']", message: 'Throw a BsmError(code, message, hint) from src/errors.ts: a bare Error reaches the agent as E_INTERNAL.' }],
+    },
+  },
   { files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'src/cli.ts'], rules: { 'no-console': 'off' } },
 );

@@ -1,11 +1,17 @@
 import { benchPages, pagesTable } from './pageBench.js';
 import { benchScrape, scrapeTable } from './scrapeBench.js';
 import { benchStartup, startupTable } from './startup.js';
+import { benchToolDefinitions, toolDefinitionsTable } from './toolDefinitions.js';
 
 /** npm run bench: every figure the closing notes quote, printed as markdown tables. */
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const wants = (name: string): boolean => only.length === 0 || only.includes(name);
+  if (wants('tools')) {
+    console.log('## Tool definitions: ours vs @playwright/mcp\n');
+    console.log(toolDefinitionsTable(await benchToolDefinitions()));
+    console.log();
+  }
   if (wants('startup')) {
     console.log('## Startup and sessions\n');
     console.log(startupTable(await benchStartup()));

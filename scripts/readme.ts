@@ -1,50 +1,50 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { OPTIONS } from '../src/config.js';
+import type { Driver } from '../src/drivers/driver.js';
+import { createServer } from '../src/server.js';
+import { SessionRegistry } from '../src/sessions/registry.js';
 import { TOOLS } from '../src/tools/index.js';
+import { UNADVERTISED_KEY } from '../src/notte/limits.js';
+import { toolsSection } from './readmeTools.js';
+import type { WireTool } from './readmeTools.js';
 
-/** Regenerates the README's tool and configuration sections from the definitions (or, with --check, compares). */
+/** Regenerates the README's tool and configuration sections (or, with --check, compares). */
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
-interface JsonSchemaNode {
-  type?: string | string[];
-  description?: string;
-  default?: unknown;
-  enum?: unknown[];
-  anyOf?: JsonSchemaNode[];
-  oneOf?: JsonSchemaNode[];
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  properties?: Record<string, JsonSchemaNode>;
-  required?: string[];
+/** No browser is needed to list tools; a start would fail loudly. */
+const NO_BROWSER: Driver = {
+  open: () => Promise.reject(new Error('the README generator starts no browser')),
+  releaseIdle: async () => undefined,
+  shutdown: async () => undefined,
+};
+
+/** tools/list exactly as a client receives it: the real server, the real SDK, over an in-memory transport. */
+async function wireTools(): Promise<WireTool[]> {
+  const registry = new SessionRegistry(NO_BROWSER, { maxSessions: 1, maxSessionsPerClient: 1, minuteMs: 60_000, outputDir: tmpdir() });
+  const server = createServer(registry, 'readme');
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'readme', version: '1' });
+  await client.connect(clientSide);
+  const { tools } = await client.listTools();
+  await client.close();
+  await registry.shutdown();
+  return tools;
 }
 
-function typeOf(node: JsonSchemaNode): string {
-  if (node.enum !== undefined) return node.enum.map((value) => JSON.stringify(value)).join(' \\| ');
-  const variants = node.anyOf ?? node.oneOf;
-  if (variants !== undefined) return [...new Set(variants.map(typeOf))].join(' \\| ');
-  const type = Array.isArray(node.type) ? node.type.join(' \\| ') : (node.type ?? 'object');
-  const low = node.minimum ?? (node.exclusiveMinimum === undefined ? undefined : node.exclusiveMinimum + 1);
-  const range = low !== undefined || node.maximum !== undefined ? ` ${low ?? ''}–${node.maximum ?? ''}` : '';
-  return `${type}${range}`;
-}
-
-function toolsSection(): string {
-  const parts: string[] = [];
-  for (const tool of TOOLS) {
-    parts.push(`### \`${tool.name}\`: ${tool.title}`, '', tool.description, '');
-    // io: 'input' renders fields with defaults as optional, as a caller sees them.
-    const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode; // toJSONSchema's result type is a loose record
-    const required = new Set(schema.required ?? []);
-    const rows = Object.entries(schema.properties ?? {}).map(([name, node]) => {
-      const fallback = node.default === undefined ? '' : ` = \`${JSON.stringify(node.default)}\``;
-      return `| \`${name}\`${required.has(name) ? ' (required)' : ''} | ${typeOf(node)}${fallback} | ${(node.description ?? '').replaceAll('|', '\\|')} |`;
-    });
-    if (rows.length > 0) parts.push('| argument | type | what it does |', '|---|---|---|', ...rows, '');
-  }
-  return parts.join('\n').trim();
+/** Fields accepted for Notte compatibility that tools/list leaves out (they do nothing here), from the zod schemas. */
+function unadvertisedSection(): string {
+  const lines = TOOLS.map((tool) => {
+    const hidden = Object.entries(tool.input.shape)
+      .filter(([, field]) => (field.meta() as Record<string, unknown> | undefined)?.[UNADVERTISED_KEY] === true) // meta() is a loose record
+      .map(([name]) => `\`${name}\``);
+    return hidden.length === 0 ? undefined : `- \`${tool.name}\`: ${hidden.join(', ')}`;
+  }).filter((line) => line !== undefined);
+  return ['Accepted for Notte compatibility but not listed above, since they do nothing on this backend (ignored, or refused with `E_NOT_SUPPORTED`):', '', ...lines].join('\n');
 }
 
 function configSection(): string {
@@ -65,7 +65,8 @@ function replaceBetween(text: string, name: string, body: string): string {
 }
 
 const current = readFileSync(README, 'utf8');
-const next = replaceBetween(replaceBetween(current, 'tools', toolsSection()), 'config', configSection());
+const tools = `${toolsSection(await wireTools())}\n\n${unadvertisedSection()}`;
+const next = replaceBetween(replaceBetween(current, 'tools', tools), 'config', configSection());
 if (process.argv.includes('--check')) {
   if (next !== current) {
     console.error('README.md is out of date: run `npm run readme`.');

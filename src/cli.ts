@@ -6,24 +6,45 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { OPTIONS, helpText, resolveConfig } from './config.js';
 import type { Config } from './config.js';
+import { findChromium } from './drivers/chromium.js';
 import { LocalDriver } from './drivers/local.js';
-import { errorMessage } from './errors.js';
+import { BsmError, errorMessage } from './errors.js';
 import { startHttp } from './http.js';
 import { log, setLogLevel } from './log.js';
 import { createServer } from './server.js';
 import { SessionRegistry } from './sessions/registry.js';
 import { GuardedStdioTransport } from './stdioTransport.js';
+import { VERSION } from './version.js';
 
 /** Signals and EOF must end the process within 5 s even when a browser does not answer. */
 const SHUTDOWN_DEADLINE_MS = 4_000;
 
-function parseCli(argv: string[]): Config | 'help' {
-  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+/**
+ * A start-up failure: one line on stderr that says what is wrong and what to do, and a non-zero exit. Nothing was
+ * started yet (or only the listener that failed), so there is nothing to clean up.
+ */
+function fatal(message: string, code = 1): never {
+  process.stderr.write(`browser-session-mcp: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(code);
+}
+
+/** The listener's own errors, in the words of the flag that caused them. */
+function listenFailure(error: unknown, config: Config): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  if (code === 'EADDRINUSE') return `port ${config.port} on ${config.host} is already in use; pick another --port (0 picks a free one).`;
+  if (code === 'EACCES') return `no permission to listen on ${config.host}:${config.port}; pick a --port above 1023.`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `cannot listen on --host ${config.host}: no such local address.`;
+  return `could not start the HTTP server: ${errorMessage(error)}`;
+}
+
+function parseCli(argv: string[]): Config | 'help' | 'version' {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } };
   for (const option of OPTIONS) {
     options[option.flag] = option.kind === 'bool' ? { type: 'boolean' } : { type: 'string', multiple: option.kind === 'list' };
   }
   const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   if (values['help'] === true) return 'help';
+  if (values['version'] === true) return 'version';
   const raw: Record<string, string | string[] | boolean> = {};
   for (const [flag, value] of Object.entries(values)) {
     if (value !== undefined) raw[flag] = Array.isArray(value) ? value.map(String) : value;
@@ -32,18 +53,27 @@ function parseCli(argv: string[]): Config | 'help' {
 }
 
 async function main(): Promise<void> {
-  let config: Config | 'help';
+  let config: Config | 'help' | 'version';
   try {
     config = parseCli(process.argv.slice(2));
   } catch (error: unknown) {
-    process.stderr.write(`browser-session-mcp: ${errorMessage(error)}\nRun browser-session-mcp --help for the options.\n`);
-    process.exit(2);
+    fatal(`${errorMessage(error)} (browser-session-mcp --help lists the options)`, 2);
   }
   if (config === 'help') {
     process.stdout.write(`${helpText()}\n`);
     return;
   }
+  if (config === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
   setLogLevel(config.logLevel);
+  // A server that can never launch a browser would fail every session_start: say so now, once.
+  try {
+    findChromium(config.executablePath);
+  } catch (error: unknown) {
+    fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
+  }
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
   const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks });
@@ -73,7 +103,7 @@ async function main(): Promise<void> {
   setTimeout(() => driver.prewarm(), 1_000).unref();
 
   if (config.port !== undefined) {
-    const http = await startHttp(config, registry);
+    const http = await startHttp(config, registry).catch((error: unknown) => fatal(listenFailure(error, config)));
     closeTransport = () => http.close();
     log('info', `listening on ${http.url}`);
     return;
@@ -88,4 +118,4 @@ async function main(): Promise<void> {
   log('info', 'serving MCP over stdio');
 }
 
-void main();
+main().catch((error: unknown) => fatal(`could not start: ${errorMessage(error)}`));

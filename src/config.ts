@@ -32,6 +32,9 @@ export const OPTIONS = [
   { flag: 'allow-chrome-args', env: 'BROWSER_SESSION_MCP_ALLOW_CHROME_ARGS', kind: 'bool', default: 'false', description: 'Trust every client with any chrome_args switch (default: only harmless ones such as --window-size, --lang, vetted --enable-features). Switches that run programs, open a debugging port, load extensions, pick a profile folder or disable web security stay refused.' },
   { flag: 'block-private-networks', env: 'BROWSER_SESSION_MCP_BLOCK_PRIVATE_NETWORKS', kind: 'bool', default: 'false', description: 'Refuse navigation and requests to loopback, private, link-local and other non-public addresses (also host names that resolve to them): for servers whose clients are remote users.' },
   { flag: 'max-request-bytes', env: 'BROWSER_SESSION_MCP_MAX_REQUEST_BYTES', kind: 'int', default: '4194304', description: 'Largest JSON-RPC message accepted, in bytes: a bigger HTTP body answers 413, a longer stdio line an error for its id; the server keeps serving.' },
+  { flag: 'rest', env: 'BROWSER_SESSION_MCP_REST', kind: 'bool', default: 'false', description: 'Also serve the Notte Sessions REST API (POST /sessions/start, …) on the HTTP server, so Notte\'s SDKs can use it (NOTTE_API_URL). Needs --port and at least one API key.' },
+  { flag: 'rest-api-key', env: 'BROWSER_SESSION_MCP_REST_API_KEYS', kind: 'list', default: '', description: 'An API key the REST API accepts as `Authorization: Bearer <key>` (repeatable; comma-separated in the env var). Each key is an owner of its own sessions. Default: --auth-token.' },
+  { flag: 'rest-api-keys-file', env: 'BROWSER_SESSION_MCP_REST_API_KEYS_FILE', kind: 'string', default: '', description: 'A file of REST API keys, one per line (# comments allowed).' },
   { flag: 'log-level', env: 'BROWSER_SESSION_MCP_LOG_LEVEL', kind: 'string', default: 'info', description: 'debug, info, warn or error. Logs go to stderr.' },
   { flag: 'minute-ms', env: 'BROWSER_SESSION_MCP_MINUTE_MS', kind: 'int', default: '60000', testOnly: true, description: 'Test-only: how many milliseconds one minute of idle_timeout_minutes / max_duration_minutes lasts, so timeouts can be tested in seconds.' },
 ] as const satisfies readonly OptionSpec[];
@@ -54,6 +57,9 @@ export const ConfigSchema = z.object({
   allowChromeArgs: z.boolean(),
   blockPrivateNetworks: z.boolean(),
   maxRequestBytes: z.number().int().min(1024),
+  rest: z.boolean(),
+  restApiKeys: z.array(z.string()),
+  restApiKeysFile: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   minuteMs: z.number().int().positive(),
 });
@@ -120,6 +126,9 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     allowChromeArgs: value('allow-chrome-args') === true,
     blockPrivateNetworks: value('block-private-networks') === true,
     maxRequestBytes: toInt('max-request-bytes', value('max-request-bytes')),
+    rest: value('rest') === true,
+    restApiKeys: toList(value('rest-api-key')),
+    restApiKeysFile: toOptionalString(value('rest-api-keys-file')),
     logLevel: toOptionalString(value('log-level')) ?? 'info',
     minuteMs: toInt('minute-ms', value('minute-ms')),
   });
@@ -127,6 +136,7 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     const issue = parsed.error.issues[0];
     throw new Error(`invalid configuration: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
   }
+  if (parsed.data.rest && parsed.data.port === undefined) throw new Error('invalid configuration: --rest serves the REST API on the HTTP server; add --port');
   return parsed.data;
 }
 
@@ -146,6 +156,6 @@ export function helpText(): string {
     lines.push(`      ${option.description}`);
     lines.push(`      env ${option.env}, default ${fallback}`);
   }
-  lines.push('  --help', '      Show this help.');
+  lines.push('  --version', '      Print the version.', '  --help', '      Show this help.');
   return lines.join('\n');
 }

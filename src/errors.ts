@@ -8,6 +8,14 @@ export type ErrorCode =
   | 'E_BROWSER_LAUNCH'
   | 'E_URL_REFUSED'
   | 'E_SHUTTING_DOWN'
+  | 'E_BACKEND_AUTH'
+  | 'E_BACKEND_UNAVAILABLE'
+  | 'E_SELECTOR_NOT_FOUND'
+  | 'E_NAVIGATION_FAILED'
+  | 'E_BAD_CURSOR'
+  | 'E_PAGE_CHANGED'
+  | 'E_NO_TAB'
+  | 'E_TIMEOUT'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {
@@ -36,4 +44,23 @@ export function errorText(error: unknown): string {
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** Longest excerpt of a caller's value an error may quote: a 5 MB bad value must not come back whole. */
+export const EXCERPT_CHARS = 80;
+
+/** A short, single-line excerpt of a value for an error message: at most EXCERPT_CHARS characters and "…". */
+export function excerpt(value: unknown, max = EXCERPT_CHARS): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  // Only the head is looked at, so a huge value costs no more than a small one.
+  const head = text.slice(0, max * 4).replace(/\s+/g, ' ');
+  return head.length > max || text.length > max * 4 ? `${head.slice(0, max)}…` : head;
 }

@@ -1,13 +1,11 @@
-import type { PageHost } from '../page/host.js';
 import type { Action } from '../notte/actions.js';
 import type { ObserveOptions, ObserveResult } from '../page/observe.js';
 import type { ScrapeDeps, ScrapeParams, ScrapeResult } from '../page/scrape.js';
 import type { StepResult } from '../page/step.js';
 import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
 
-/** What a session needs from a backend: the page host to act on, its byte counters, and a way to end it. */
+/** What a session needs from a backend: the page operations, its byte counters, and a way to end it. */
 export interface DriverSession {
-  readonly host: PageHost;
   /** What the session's browser really applied, echoed in SessionResponse. */
   readonly applied: { viewportWidth: number | null; viewportHeight: number | null; userAgent: string | null; proxies: boolean };
   readonly cdpUrl: string | null;

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { BsmError, errorMessage, errorText } from '../errors.js';
 import { log } from '../log.js';
+import { TOOL } from '../notte/toolNames.js';
 import { ContextHost } from '../page/contextHost.js';
 import { installPageHandlers } from '../page/dialogs.js';
 import { installNetworkGuard, resolvesPrivate } from '../page/networkGuard.js';
@@ -83,7 +84,7 @@ export class LocalDriver implements Driver {
       browser = await entry.browser;
     } catch (error: unknown) {
       this.#entries.delete(key);
-      throw new BsmError('E_BROWSER_LAUNCH', `Chromium failed to start: ${errorText(error)}`, 'Check --executable-path and chrome_args, then call session_start again.', { cause: error });
+      throw new BsmError('E_BROWSER_LAUNCH', `Chromium failed to start: ${errorText(error)}`, `Check --executable-path and chrome_args, then call ${TOOL.start} again.`, { cause: error });
     }
     const viewport = request.viewport_width && request.viewport_height
       ? { width: request.viewport_width, height: request.viewport_height }
@@ -105,7 +106,7 @@ export class LocalDriver implements Driver {
       context = (await this.#takeSpare(entry, optionsKey)) ?? (await browser.newContext(contextOptions));
     } catch (error: unknown) {
       await this.#releaseIfUnused(entry);
-      throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorMessage(error)}`, 'Call session_start again.', { cause: error });
+      throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorMessage(error)}`, `Call ${TOOL.start} again.`, { cause: error });
     }
     entry.contexts.add(context);
     entry.crashHooks.set(context, hooks);
@@ -161,7 +162,6 @@ export class LocalDriver implements Driver {
 
     let closed = false;
     return {
-      host,
       applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
       cdpUrl: null,
       networkBytes: () => ({ ...bytes }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ITEMS, MAX_TEXT } from './limits.js';
 import { DataSpace as ScrapeDataSpace } from './scrape.js';
 
 /**
@@ -16,15 +17,16 @@ const ignoredDescription = z.string().nullish().describe('Accepted for compatibi
 
 export const NodeSelectorsSchema = z
   .object({
-    css_selector: z.string().default('').describe('CSS selector of the element inside its frame.'),
-    xpath_selector: z.string().default('').describe('XPath of the element inside its frame.'),
-    notte_selector: z.string().default('').describe('Notte-internal selector; kept for compatibility.'),
-    playwright_selector: z.string().nullish().describe('Any Playwright selector (css=, xpath=, text=, internal:…).'),
-    python_selector: z.string().nullish().describe('Python snippet that locates the element; informational only.'),
+    css_selector: z.string().max(MAX_TEXT).default('').describe('CSS selector of the element inside its frame.'),
+    xpath_selector: z.string().max(MAX_TEXT).default('').describe('XPath of the element inside its frame.'),
+    notte_selector: z.string().max(MAX_TEXT).default('').describe('Notte-internal selector; kept for compatibility.'),
+    playwright_selector: z.string().max(MAX_TEXT).nullish().describe('Any Playwright selector (css=, xpath=, text=, internal:…).'),
+    python_selector: z.string().max(MAX_TEXT).nullish().describe('Python snippet that locates the element; informational only.'),
     in_iframe: z.boolean().default(false).describe('True when the element is inside an iframe.'),
     in_shadow_root: z.boolean().default(false).describe('True when the element is inside an open shadow root.'),
     iframe_parent_css_selectors: z
-      .array(z.string())
+      .array(z.string().max(MAX_TEXT))
+      .max(MAX_ITEMS)
       .default([])
       .describe('CSS selectors of the enclosing iframes, from the top document down.'),
   })
@@ -202,7 +204,7 @@ export const ScrapeActionSchema = browser('scrape', 'Turn the page (or part of i
   scrape_links: z.boolean().default(true).describe('Keep links.'),
   scrape_images: z.boolean().default(false).describe('Keep images.'),
   ignored_tags: z.array(z.string()).nullish().describe('HTML tags to drop.'),
-  response_format: z.record(z.string(), z.unknown()).nullish().describe('JSON schema; logged only here.'),
+  response_format: z.record(z.string(), z.unknown()).nullish().describe('JSON schema; ignored here (structured output: use the scrape tool).'),
 });
 export const EvaluateJsSchema = browser('evaluate_js', 'Run JavaScript in the page; the result is returned as text.', {
   code: z.string().min(1).describe('An expression or IIFE; a body with a bare `return` is wrapped in a function.'),
@@ -336,7 +338,6 @@ export const StepChangesSchema = z
         network: z.int().optional(),
         dom: z.int().optional(),
         popup: z.int().optional(),
-        download: z.int().optional(),
       })
       .optional()
       .describe('Milliseconds spent waiting for what the action caused, per signal; zero waits and an empty object are left out.'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CURSOR, MAX_TEXT, MAX_URL, UNADVERTISED } from './limits.js';
 
 /** Notte's SpaceCategory; we set it only when a cheap page heuristic is confident. */
 export const SpaceCategory = z.enum(['homepage', 'search-results', 'data-feed', 'item', 'auth', 'form', 'manage-cookies', 'overlay', 'payment', 'captcha', 'other']);
@@ -9,47 +10,51 @@ export const DEFAULT_MAX_TOKENS = 6000;
 
 /** observe's arguments that do not name a session (the tool adds `session_id`). */
 export const observeInputShape = {
-  url: z.string().optional().describe('Open this http(s) URL first, then observe it. Omit to observe the current page.'),
+  url: z.string().max(MAX_URL).optional().describe('Open this http(s) URL first.'),
   instructions: z
     .string()
+    .max(MAX_TEXT)
     .nullable()
     .optional()
-    .describe('What you want to do next, e.g. "log in" or "add the blue shirt to the cart". The matching actions come first in interaction_actions.'),
+    .describe('What you look for or want to do, e.g. "log in": matching actions come first. The cheap way to find one element on a long page.'),
   perception_type: z
     .enum(['fast', 'deep'])
     .nullable()
     .optional()
-    .describe('Accepted for Notte compatibility; both read the page the same way (no LLM).'),
+    .meta(UNADVERTISED)
+    .describe('No effect (Notte compatibility).'),
   min_nb_actions: z
     .number()
     .int()
     .min(0)
+    .max(1000)
     .nullable()
     .optional()
-    .describe('With instructions: list at least this many actions even when fewer match.'),
+    .describe('With instructions: at least this many actions.'),
   max_nb_actions: z
     .number()
     .int()
     .min(1)
     .max(1000)
     .default(DEFAULT_MAX_NB_ACTIONS)
-    .describe('At most this many entries in interaction_actions (the page rendering still shows every id).'),
+    .describe('Most entries in interaction_actions.'),
   max_tokens: z
     .number()
     .int()
     .min(300)
     .max(100_000)
     .optional()
-    .describe(`Token budget of the observation (default ${DEFAULT_MAX_TOKENS}). A page that does not fit returns next_cursor; pass it as cursor to read the rest.`),
+    .describe(`Token budget (default ${DEFAULT_MAX_TOKENS}); the rest comes with next_cursor.`),
   cursor: z
     .string()
+    .max(MAX_CURSOR)
     .optional()
-    .describe('next_cursor from the previous observe: returns the rest of that same observation (same ids).'),
+    .describe('next_cursor of the last observe: the rest of it.'),
   viewport_only: z
     .boolean()
     .default(false)
-    .describe('Only render what is on screen now, with hints of how much is above and below. Smaller; scroll to see more.'),
-  screenshot: z.boolean().default(false).describe('Also return a JPEG of the viewport (boxes and ids drawn when the session uses screenshot_type "full").'),
+    .describe('Only what is on screen.'),
+  screenshot: z.boolean().default(false).describe('Also a JPEG of the viewport.'),
 };
 
 export const ObserveInput = z.object(observeInputShape);

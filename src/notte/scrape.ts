@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CURSOR, MAX_ITEMS, MAX_NAME, MAX_TEXT, MAX_URL } from './limits.js';
 
 /** Defaults of the scrape endpoint (Notte `ScrapeRequest`); the `scrape` step action differs: only_main_content=true. */
 export const SCRAPE_DEFAULT_MAX_TOKENS = 10_000;
@@ -6,49 +7,54 @@ export const SCRAPE_DEFAULT_MAX_TOKENS = 10_000;
 export const ScrapeInputShape = {
   url: z
     .string()
+    .max(MAX_URL)
     .optional()
-    .describe('Navigate the session to this http(s) URL first, then scrape. Omit to scrape the current page.'),
+    .describe('Open this http(s) URL first.'),
   selector: z
     .string()
+    .max(MAX_TEXT)
     .nullish()
-    .describe('Playwright selector (CSS, text=…, xpath=…) of one element to limit the scrape to. Omit for the whole page.'),
-  scrape_links: z.boolean().default(true).describe('Keep links as [text](absolute url). false keeps only their text.'),
-  scrape_images: z.boolean().default(false).describe('Keep images as ![alt](url). false drops them.'),
+    .describe('Only this element (a Playwright selector).'),
+  scrape_links: z.boolean().default(true).describe('Keep links as [text](url).'),
+  scrape_images: z.boolean().default(false).describe('Keep images as ![alt](url).'),
   ignored_tags: z
-    .array(z.string())
+    .array(z.string().max(MAX_NAME))
+    .max(MAX_ITEMS)
     .nullish()
-    .describe('Tag names (or CSS selectors) to leave out, e.g. ["nav", "footer"].'),
+    .describe('Tags or CSS selectors to drop, e.g. ["nav"].'),
   only_main_content: z
     .boolean()
     .default(false)
-    .describe('Keep only the main content (article body), dropping navigation, headers, footers and sidebars.'),
+    .describe('Only the main content (no nav, header, footer, sidebars).'),
   only_images: z
     .boolean()
     .default(false)
-    .describe('Return the page images (url, category, description) in `images` instead of markdown.'),
+    .describe('List the images instead.'),
   response_format: z
     .record(z.string(), z.unknown())
     .nullish()
-    .describe('A JSON Schema for structured output in `structured.data`, e.g. {"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"price":{"type":"number"}}}}.'),
+    .describe('JSON Schema of the data to extract into structured.data.'),
   instructions: z
     .string()
+    .max(MAX_TEXT)
     .nullish()
-    .describe('What to extract, in words. With or without response_format; needs a client that offers MCP sampling.'),
+    .describe('What to extract, in words (needs client sampling).'),
   use_link_placeholders: z
     .boolean()
     .default(false)
-    .describe('Write repeated and same-origin URLs as reference links [text][1] with one URL table at the end (paths under one stated origin), when that saves tokens.'),
+    .describe('Repeated URLs as [text][n] with one table at the end.'),
   max_tokens: z
     .number()
     .int()
     .min(200)
     .max(200_000)
     .default(SCRAPE_DEFAULT_MAX_TOKENS)
-    .describe('Longest markdown returned at once (estimated tokens). Longer pages continue with `cursor`.'),
+    .describe('Tokens per part; the rest comes with next_cursor.'),
   cursor: z
     .string()
+    .max(MAX_CURSOR)
     .optional()
-    .describe('The next_cursor of a previous scrape, to read the next part of a long page. Keep the other arguments the same.'),
+    .describe('next_cursor of the last scrape (same other arguments).'),
 };
 
 export const ScrapeInput = z.object(ScrapeInputShape);

@@ -1,39 +1,47 @@
 import { z } from 'zod';
+import { MAX_ID, MAX_ITEMS, MAX_NAME, MAX_TEXT, MAX_URL, UNADVERTISED } from './limits.js';
 
-/** Ids are server-minted UUIDs; anything else cannot be one of ours. */
-export const sessionIdArg = z
-  .string()
-  .uuid({ message: 'session_id must be the UUID that session_start returned' })
-  .describe('The session_id returned by session_start.');
+/**
+ * Ids are server-minted UUIDs. No pattern on the wire (it would be repeated in six tools' schemas): a wrong id
+ * gets the same "not found" answer as an unknown one, and the length cap keeps a huge one from costing anything.
+ */
+export const sessionIdArg = z.string().max(MAX_ID).describe('From session_start.');
 
-const ExternalProxy = z.strictObject({
-  type: z.literal('external'),
-  server: z.string().min(1).describe('Proxy URL, e.g. http://proxy.example:3128 or socks5://127.0.0.1:1080.'),
-  username: z.string().nullish().describe('Proxy user name.'),
-  password: z.string().nullish().describe('Proxy password.'),
-  bypass: z.string().nullish().describe('Comma-separated hosts that skip the proxy.'),
-});
+const EXTERNAL_PROXY_FIELDS = new Set(['type', 'server', 'username', 'password', 'bypass']);
 
-const NotteProxy = z.strictObject({
-  type: z.literal('notte'),
-  id: z.string().nullish(),
-  country: z.string().regex(/^[a-z]{2}$/, 'country must be an ISO-3166 alpha-2 code in lower case, e.g. "us"').nullish(),
-  city: z.string().nullish(),
-  geolocation: z.strictObject({ country: z.string(), city: z.string().nullish() }).nullish(),
-});
+/**
+ * One proxy entry, as one object rather than Notte's three-way union (a third of session_start's listing): only
+ * `external` runs locally and is checked field for field; `notte` and `tailnet` are refused with E_NOT_SUPPORTED
+ * (sessions/unsupported.ts), so their own fields pass unchecked.
+ */
+const ProxyEntry = z
+  .looseObject({
+    type: z.enum(['external', 'notte', 'tailnet']).describe('Only external runs locally.'),
+    server: z.string().min(1).max(MAX_URL).optional().describe('external: e.g. http://host:3128.'),
+    username: z.string().max(MAX_TEXT).nullish(),
+    password: z.string().max(MAX_TEXT).nullish(),
+    bypass: z.string().max(MAX_TEXT).nullish(),
+  })
+  .superRefine((proxy, ctx) => {
+    if (proxy.type !== 'external') return;
+    if (proxy.server === undefined) ctx.addIssue({ code: 'custom', path: ['server'], message: 'an external proxy needs server, e.g. "http://host:3128"' });
+    const unknown = Object.keys(proxy).filter((key) => !EXTERNAL_PROXY_FIELDS.has(key));
+    if (unknown.length > 0) ctx.addIssue({ code: 'unrecognized_keys', keys: unknown, path: [], message: 'unknown proxy fields' });
+  });
+export type ProxyEntry = z.infer<typeof ProxyEntry>;
 
-const TailnetProxy = z.strictObject({
-  type: z.literal('tailnet'),
-  oauth_client_id: z.string().min(1),
-  oauth_client_secret: z.string().nullish(),
-});
-
-export const ProxySettings = z.discriminatedUnion('type', [NotteProxy, ExternalProxy, TailnetProxy]);
-export type ProxySettings = z.infer<typeof ProxySettings>;
+/** The one proxy kind the local backend runs. */
+export interface ProxySettings {
+  type: 'external';
+  server: string;
+  username?: string | null | undefined;
+  password?: string | null | undefined;
+  bypass?: string | null | undefined;
+}
 
 const SessionProfile = z.strictObject({
-  id: z.string().min(1).describe('Profile id, e.g. notte-profile-0123456789abcdef.'),
-  persist: z.boolean().default(false).describe('Save browser state back to the profile when the session closes.'),
+  id: z.string().min(1).max(MAX_NAME),
+  persist: z.boolean().default(false),
 });
 
 export const BROWSER_TYPES = ['chromium', 'chrome', 'chrome-nightly', 'chrome-turbo', 'firefox'] as const;
@@ -44,42 +52,42 @@ export const SCREENSHOT_TYPES = ['raw', 'full', 'last_action'] as const;
  * project was created from (../shared/seeds/api-sessions-start.txt), e.g. solve_captchas=false.
  */
 export const sessionStartShape = {
-  headless: z.boolean().default(true).describe('Run the browser headless. false needs a display on the server.'),
-  solve_captchas: z.boolean().default(false).describe('Try to solve captchas automatically (not available on the local backend).'),
+  headless: z.boolean().default(true).describe('false needs a display.'),
+  solve_captchas: z.boolean().default(false).meta(UNADVERTISED).describe('Not available locally.'),
   max_duration_minutes: z
     .number().int().gt(0, 'max_duration_minutes must be at least 1').lte(1440, 'max_duration_minutes is at most 1440 (24 h)')
     .default(15)
-    .describe('Absolute lifetime in minutes (1-1440); not reset by activity.'),
+    .describe('Lifetime in minutes.'),
   idle_timeout_minutes: z
     .number().int().gt(0, 'idle_timeout_minutes must be at least 1').lte(15, 'idle_timeout_minutes is at most 15')
     .default(3)
-    .describe('Minutes without any operation before the session times out (1-15); every call resets it.'),
-  timeout_minutes: z.number().int().gt(0).lte(15).optional().describe('Deprecated alias of idle_timeout_minutes.'),
+    .describe('Idle minutes before it ends; every call resets it.'),
+  timeout_minutes: z.number().int().gt(0).lte(15).optional().meta(UNADVERTISED).describe('Old name of idle_timeout_minutes.'),
   proxies: z
-    .union([z.boolean(), z.array(ProxySettings).max(1, 'only one proxy is supported'), z.string().regex(/^[a-z]{2}$/)])
+    .union([z.boolean(), z.array(ProxyEntry).max(1, 'only one proxy is supported'), z.string().regex(/^[a-z]{2}$/)])
     .default(false)
-    .describe('false, or one proxy: [{"type":"external","server":"http://host:port","username":…,"password":…}].'),
-  browser_type: z.enum(BROWSER_TYPES).default('chromium').describe('chromium or chrome (both run the local Chromium build).'),
-  user_agent: z.string().nullish().describe('User-Agent header and navigator.userAgent for the session.'),
-  chrome_args: z.array(z.string()).nullish().describe('Extra Chromium command-line flags; the session gets a browser of its own.'),
-  viewport_width: z.number().int().min(100).max(7680).nullish().describe('Viewport width in px; set with viewport_height.'),
-  viewport_height: z.number().int().min(100).max(4320).nullish().describe('Viewport height in px; set with viewport_width.'),
-  aspect_ratio: z.enum(['5:4', '16:9']).nullish().describe('Viewport shape; not with viewport_width/height.'),
-  cdp_url: z.string().nullish().describe('Attach to an external browser over CDP (not supported yet).'),
-  use_file_storage: z.boolean().default(true).describe('Give the session a folder for download_file and allow upload_file.'),
-  screenshot_type: z.enum(SCREENSHOT_TYPES).default('last_action').describe('Screenshots from observe: raw, full (every id boxed) or last_action (only the last acted-on element boxed).'),
-  profile: SessionProfile.nullish().describe('Browser profile to load (not supported yet).'),
-  web_bot_auth: z.boolean().default(false).describe('Cloudflare Web Bot Auth signing (not supported yet).'),
-  extra_http_headers: z.record(z.string(), z.string()).nullish().describe('HTTP headers sent with every request of the session.'),
-  vault_id: z.string().nullish().describe('Credential vault to attach (not supported yet).'),
+    .describe('false, or [{"type":"external","server":…}].'),
+  browser_type: z.enum(BROWSER_TYPES).default('chromium').describe('chromium and chrome run the local Chromium.'),
+  user_agent: z.string().max(MAX_TEXT).nullish().describe('User-Agent of the session.'),
+  chrome_args: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS).nullish().describe('Extra Chromium flags.'),
+  viewport_width: z.number().int().min(100).max(7680).nullish().describe('px, with viewport_height.'),
+  viewport_height: z.number().int().min(100).max(4320).nullish().describe('px, with viewport_width.'),
+  aspect_ratio: z.enum(['5:4', '16:9']).nullish().describe('Instead of viewport_width/height.'),
+  cdp_url: z.string().max(MAX_URL).nullish().meta(UNADVERTISED).describe('Not supported yet.'),
+  use_file_storage: z.boolean().default(true).describe('Allow downloads and uploads.'),
+  screenshot_type: z.enum(SCREENSHOT_TYPES).default('last_action').describe('observe screenshots: full boxes every id, last_action the last element.'),
+  profile: SessionProfile.nullish().meta(UNADVERTISED).describe('Not supported yet.'),
+  web_bot_auth: z.boolean().default(false).meta(UNADVERTISED).describe('Not supported yet.'),
+  extra_http_headers: z.record(z.string(), z.string().max(MAX_TEXT)).nullish().describe('Sent with every request.'),
+  vault_id: z.string().max(MAX_NAME).nullish().meta(UNADVERTISED).describe('Not supported yet.'),
   auth_ids: z
-    .array(z.string())
+    .array(z.string().max(MAX_NAME))
     .max(10, 'at most 10 auth_ids')
     .refine((ids) => new Set(ids).size === ids.length, 'auth_ids must not repeat')
     .default([])
-    .describe('Managed Auth connection ids (not supported yet).'),
-  wait_for_authentication: z.boolean().default(true).describe('Wait for Managed Auth to finish before returning.'),
-  url: z.string().url('url must be an absolute URL, e.g. https://example.com').nullish().describe('Open this URL right after the session starts (our extension).'),
+    .meta(UNADVERTISED).describe('Not supported yet.'),
+  wait_for_authentication: z.boolean().default(true).meta(UNADVERTISED).describe('With auth_ids.'),
+  url: z.string().max(MAX_URL).url('url must be an absolute URL, e.g. https://example.com').nullish().describe('Open this URL at once.'),
 };
 
 export const SessionStartInput = z.strictObject(sessionStartShape).superRefine((body, ctx) => {
@@ -137,9 +145,9 @@ export const SessionResponse = z.object({
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
 export const SessionListInput = z.strictObject({
-  only_active: z.boolean().default(true).describe('Only sessions whose status is active.'),
-  page: z.number().int().min(1, 'page starts at 1').default(1).describe('1-based page number.'),
-  page_size: z.number().int().min(1).max(100, 'page_size is at most 100').default(10).describe('Sessions per page (1-100).'),
+  only_active: z.boolean().default(true).describe('Only active ones.'),
+  page: z.number().int().min(1, 'page starts at 1').max(100_000).default(1).describe('From 1.'),
+  page_size: z.number().int().min(1).max(100, 'page_size is at most 100').default(10).describe('Sessions per page.'),
 });
 
 export const SessionList = z.object({

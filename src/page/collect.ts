@@ -1,3 +1,5 @@
+import { BsmError } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import type { ElementHandle, Frame, Page } from 'playwright-core';
 import { remapIds, slotIndexes } from './injected/observeRegistry.js';
 import type { ElementFacts, RawViewport, WalkArgs, WireElement, WireResult } from './injected/observeTypes.js';
@@ -65,7 +67,7 @@ export const WALK_LIMITS: Omit<WalkArgs, 'epoch'> = { maxOptions: 12, maxLabel: 
 export async function collectPage(page: Page, epoch: number): Promise<CollectedPage> {
   const args: WalkArgs = { epoch, ...WALK_LIMITS };
   const top = await walkTree(page.mainFrame(), [], 0, 0, args, 0);
-  if (top === undefined) throw new Error('The page could not be read (it navigated or closed during observe).');
+  if (top === undefined) throw new BsmError('E_PAGE_CHANGED', `The page navigated or closed while it was read.`, `Call ${TOOL.observe} again.`);
   const sy = top.result.viewport.sy;
   const lines: PageLine[] = [];
   const elements: PageElement[] = [];

@@ -1,3 +1,5 @@
+import { BsmError } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ObserveSnapshot, PageHost } from './host.js';
 
@@ -42,7 +44,7 @@ export class ContextHost implements PageHost {
 
   page(): Page {
     const active = this.#active ?? this.#tabs.at(-1);
-    if (active === undefined) throw new Error('The session has no open tab. Open one with a goto_new_tab step.');
+    if (active === undefined) throw new BsmError('E_NO_TAB', 'The session has no open tab.', `Open one with a goto_new_tab ${TOOL.step}.`);
     return active;
   }
 

@@ -1,3 +1,5 @@
+import { BsmError } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import type { ElementHandle, Frame, Page } from 'playwright-core';
 import { cloneVisible } from './injected/hiddenInPage.js';
 import { collectImages } from './injected/imagesInPage.js';
@@ -59,9 +61,9 @@ export async function runScrapeInPage(page: Page, element: ElementHandle<Element
   const fast = await run();
   if (fast !== null) return fast;
   const frame: Frame | null = await element.ownerFrame();
-  if (frame === null) throw new Error('The element matched by the selector is no longer in a frame; scrape again.');
+  if (frame === null) throw new BsmError('E_PAGE_CHANGED', 'The element matched by the selector left the page while it was read.', `Call ${TOOL.scrape} again.`);
   await frame.evaluate(`(() => { ${installStatements()} })()`);
   const result = await run();
-  if (result === null) throw new Error('Could not install the scrape script in the page; scrape again.');
+  if (result === null) throw new BsmError('E_PAGE_CHANGED', 'The page replaced its document while it was read.', `Call ${TOOL.scrape} again.`);
   return result;
 }

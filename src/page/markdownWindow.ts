@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BsmError } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /**
  * Token budgets without a tokenizer at runtime. A flat characters-per-token ratio misjudges dense text (numbers,
@@ -124,7 +125,7 @@ export function windowMarkdown(markdown: string, maxTokens: number, cursor?: str
   let note: string | undefined;
   if (cursor !== undefined) {
     const state = decodeCursor(cursor);
-    if (state === undefined) throw new BsmError('E_INVALID_INPUT', 'cursor: this is not a cursor scrape returned.', 'Scrape again without cursor to start from the top.');
+    if (state === undefined) throw new BsmError('E_BAD_CURSOR', `The cursor is not one ${TOOL.scrape} returned.`, `Call ${TOOL.scrape} again without cursor to start from the top.`);
     start = Math.min(state.offset, markdown.length);
     if (state.digest !== digest) note = 'The page changed since this cursor was issued; continuing at the same position.';
   }

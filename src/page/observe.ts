@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { BsmError, errorMessage } from '../errors.js';
+import { BsmError, errorMessage, excerpt } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import { DEFAULT_MAX_TOKENS, ObserveInput } from '../notte/observation.js';
 import type { Observation, ObserveInputArgs, ObservedAction, SnapshotMetadata, SpaceCategory } from '../notte/observation.js';
 import { guessCategory } from './category.js';
@@ -15,22 +16,12 @@ import { takeScreenshot } from './screenshot.js';
 
 export type ObserveOptions = ObserveInputArgs;
 
-export interface ObserveStats {
-  /** Time spent reading the page, navigation excluded. */
-  ms: number;
-  /** Elements visited in the walk, across frames. */
-  nodes: number;
-  frames: number;
-  elements: number;
-}
-
 export interface ObserveResult {
   observation: Observation;
   /** The text channel: a one-line header, then space.description. */
   text: string;
   screenshot?: Buffer;
   nextCursor?: string;
-  stats?: ObserveStats;
 }
 
 /** What a cursor needs to hand out the rest of an observation without walking the page again. */
@@ -58,7 +49,6 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
   const input = parseInput(options);
   if (input.cursor !== undefined) return continueFrom(host, input.cursor, input);
   if (input.url !== undefined) await openForReading(host, input.url, 'observe', LOAD_WAIT_MS);
-  const started = performance.now();
 
   const page = host.page();
   const epoch = (host.snapshot?.epoch ?? 0) + 1;
@@ -89,7 +79,6 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
   }
   const result = build(state, 0, input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, ranked, instructions);
   if (input.screenshot) result.screenshot = await takeScreenshot(host, page);
-  result.stats = { ms: Math.round(performance.now() - started), nodes: collected.visited, frames: collected.frames, elements: collected.elements.length };
   return result;
 }
 
@@ -98,7 +87,7 @@ function parseInput(options: ObserveOptions): ObserveInput {
     return ObserveInput.parse(options);
   } catch (error: unknown) {
     const detail = error instanceof z.ZodError ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') : errorMessage(error);
-    throw new BsmError('E_INVALID_INPUT', `Invalid observe arguments: ${detail}.`, 'Fix the arguments and call observe again.');
+    throw new BsmError('E_INVALID_INPUT', `Invalid ${TOOL.observe} arguments: ${excerpt(detail, 300)}.`, `Fix the arguments and call ${TOOL.observe} again.`);
   }
 }
 
@@ -174,9 +163,9 @@ function continueFrom(host: PageHost, cursor: string, input: ObserveInput): Obse
   const epoch = match === null ? NaN : Number(match[1]);
   if (match === null || state === undefined || state.epoch !== epoch || host.snapshot?.epoch !== epoch) {
     throw new BsmError(
-      'E_INVALID_INPUT',
-      `The cursor "${cursor}" does not belong to the latest observe of this session.`,
-      'Call observe without cursor to read the page again.',
+      'E_BAD_CURSOR',
+      `The cursor ${JSON.stringify(excerpt(cursor))} does not belong to the latest ${TOOL.observe} of this session.`,
+      `Call ${TOOL.observe} without cursor to read the page again.`,
     );
   }
   return build(state, Number(match[2]), input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, undefined, '');

@@ -1,5 +1,6 @@
 import type { ElementHandle, Page } from 'playwright-core';
-import { BsmError, errorText } from '../errors.js';
+import { BsmError, excerpt } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import { ScrapeInput } from '../notte/scrape.js';
 import type { DataSpace, ImageData, ScrapeInputArgs, StructuredData } from '../notte/scrape.js';
 import { isContextGone } from './actions/errors.js';
@@ -41,8 +42,12 @@ async function resolveSelector(page: Page, selector: string): Promise<ElementHan
   try {
     return await page.locator(selector).first().elementHandle({ timeout: SELECTOR_TIMEOUT_MS });
   } catch (error: unknown) {
-    const shown = selector.length > 80 ? `${selector.slice(0, 80)}…` : selector;
-    throw new BsmError('E_INVALID_INPUT', `selector: no element matches ${JSON.stringify(shown)} on ${page.url()} (${errorText(error).slice(0, 200)}).`, 'Check it with observe, or scrape without selector.', { cause: error });
+    throw new BsmError(
+      'E_SELECTOR_NOT_FOUND',
+      `No element matches selector ${JSON.stringify(excerpt(selector))} on ${excerpt(page.url())} (waited ${SELECTOR_TIMEOUT_MS}ms).`,
+      `Check the selector with ${TOOL.observe}, or call ${TOOL.scrape} without selector.`,
+      { cause: error },
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { excerpt } from '../errors.js';
+
 /**
  * Which URLs an agent may open. Pure: no I/O.
  * Local schemes (file:, chrome:, view-source:, javascript:, data:…) can read the server's disk or run code
@@ -18,7 +20,7 @@ export function checkUrl(raw: string, allowLocalUrls: boolean, blockPrivateNetwo
   const candidate = hasScheme(trimmed) ? trimmed : looksLikeHost(trimmed) ? `https://${trimmed}` : undefined;
   const url = candidate === undefined ? undefined : parse(candidate);
   if (url === undefined) {
-    return { ok: false, reason: `"${trimmed}" is not a valid URL. Give an absolute http(s) URL.` };
+    return { ok: false, reason: `${JSON.stringify(excerpt(trimmed))} is not a valid URL. Give an absolute http(s) URL.` };
   }
   const href = url.href;
   if (ALWAYS_ALLOWED.has(url.protocol)) {

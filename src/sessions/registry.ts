@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BsmError, errorMessage } from '../errors.js';
+import { BsmError, errorMessage, excerpt } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import { log } from '../log.js';
 import type { Driver, DriverSession } from '../drivers/driver.js';
 import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
@@ -74,7 +75,7 @@ export class SessionRegistry {
   get(owner: string, sessionId: string): Session {
     const session = this.#sessions.get(sessionId);
     if (session === undefined || session.owner !== owner) {
-      throw new BsmError('E_SESSION_NOT_FOUND', `No session ${sessionId} in this conversation.`, 'Check the id, or call session_list to see your sessions, or session_start for a new one.');
+      throw new BsmError('E_SESSION_NOT_FOUND', `No session ${JSON.stringify(excerpt(sessionId))} in this conversation.`, `Check the id, or call ${TOOL.list} to see your sessions, or ${TOOL.start} for a new one.`);
     }
     return session;
   }
@@ -157,10 +158,10 @@ export class SessionRegistry {
     const pendingAll = [...this.#pending.values()].reduce((sum, n) => sum + n, 0);
     const pendingMine = this.#pending.get(owner) ?? 0;
     if (this.activeCount(owner) + pendingMine >= this.#limits.maxSessionsPerClient) {
-      throw new BsmError('E_SESSION_LIMIT', `This conversation already has ${this.#limits.maxSessionsPerClient} active sessions (the per-client limit).`, 'Stop one with session_stop (session_list shows them), then start again.');
+      throw new BsmError('E_SESSION_LIMIT', `This conversation already has ${this.#limits.maxSessionsPerClient} active sessions (the per-client limit).`, `Stop one with ${TOOL.stop} (${TOOL.list} shows them), then start again.`);
     }
     if (this.activeCount() + pendingAll >= this.#limits.maxSessions) {
-      throw new BsmError('E_SESSION_LIMIT', `The server is at its limit of ${this.#limits.maxSessions} active sessions.`, 'Stop one of your sessions with session_stop, or try again later.');
+      throw new BsmError('E_SESSION_LIMIT', `The server is at its limit of ${this.#limits.maxSessions} active sessions.`, `Stop one of your sessions with ${TOOL.stop}, or try again later.`);
     }
     this.#pending.set(owner, pendingMine + 1);
   }

@@ -1,4 +1,5 @@
 import { BsmError, errorMessage } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import { log } from '../log.js';
 import type { DriverSession } from '../drivers/driver.js';
 import type { SessionResponse, SessionStartRequest, SessionStatus, SessionStep } from '../notte/session.js';
@@ -83,7 +84,7 @@ export class Session {
   assertActive(): void {
     if (this.#status !== 'active') {
       const why = this.#error === null ? '' : ` (${this.#error})`;
-      throw new BsmError('E_SESSION_NOT_ACTIVE', `Session ${this.id} is not active (${this.#status}${why}).`, 'Start a new one with session_start.');
+      throw new BsmError('E_SESSION_NOT_ACTIVE', `Session ${this.id} is not active (${this.#status}${why}).`, `Start a new one with ${TOOL.start}.`);
     }
   }
 

@@ -37,7 +37,7 @@ export function checkStartRequest(request: SessionStartRequest): void {
   }
   if (Array.isArray(request.proxies)) {
     const [proxy] = request.proxies;
-    if (proxy?.type === 'external') checkProxyServer(proxy.server, refuse);
+    if (proxy?.type === 'external' && proxy.server !== undefined) checkProxyServer(proxy.server, refuse);
   }
 }
 

@@ -1,7 +1,8 @@
 import { BsmError } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
 
-const LATER = 'This server does not support it yet; leave the field out (or at its default) and call session_start again.';
+const LATER = `This server does not support it yet; leave the field out (or at its default) and call ${TOOL.start} again.`;
 
 /**
  * Fields the schema accepts (they are part of the API) but the local backend cannot honour yet. Refusing them
@@ -22,8 +23,10 @@ export function checkSupported(request: SessionStartRequest): ProxySettings | un
   if (proxies === true || typeof proxies === 'string') refuse('proxies', 'Notte-managed proxies are not available locally; pass [{"type":"external","server":"http://host:port"}].');
   if (Array.isArray(proxies)) {
     const [proxy] = proxies;
-    if (proxy !== undefined && proxy.type !== 'external') refuse('proxies', `proxy type "${proxy.type}" is not available locally; use type "external".`);
-    return proxy;
+    if (proxy === undefined) return undefined;
+    if (proxy.type !== 'external') refuse('proxies', `proxy type "${proxy.type}" is not available locally; use type "external".`);
+    // The schema checked an external entry field for field, server included.
+    return { type: 'external', server: proxy.server ?? '', username: proxy.username, password: proxy.password, bypass: proxy.bypass };
   }
   return undefined;
 }

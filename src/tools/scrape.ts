@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { DataSpace, ScrapeInputShape } from '../notte/scrape.js';
 import { sessionIdArg } from '../notte/session.js';
+import { TOOL } from '../notte/toolNames.js';
 import { defineTool } from './defineTool.js';
 
 export const scrape = defineTool({
-  name: 'scrape',
+  name: TOOL.scrape,
   title: 'Scrape the page',
   description:
-    'Read the content of the active tab as markdown (POST /sessions/{id}/page/scrape): the whole page, one selector, or only_main_content. ' +
-    'Give response_format (a JSON Schema) and/or instructions to get structured data: extracted by your client\'s model when it offers sampling, ' +
-    'or from the page\'s own tables and lists; otherwise structured.success is false and the markdown is there for you to read. ' +
-    'Long pages continue with cursor. Use observe, not scrape, to find things to click.',
+    'The page (or a selector, or its main content) as markdown; with response_format and/or instructions, structured data too. ' +
+    `Long pages continue with cursor. To find something to act on, use ${TOOL.observe}.`,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   input: z.strictObject({ session_id: sessionIdArg, ...ScrapeInputShape }),
   output: DataSpace,

@@ -1,11 +1,12 @@
 import { SessionList, SessionListInput } from '../notte/session.js';
+import { TOOL } from '../notte/toolNames.js';
 import { defineTool } from './defineTool.js';
 import { sessionLine } from './render.js';
 
 export const sessionList = defineTool({
-  name: 'session_list',
+  name: TOOL.list,
   title: 'List your browser sessions',
-  description: 'Your sessions in this conversation, newest first, paginated (GET /sessions). only_active=false includes ended ones.',
+  description: 'Your sessions, newest first.',
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: SessionListInput,
   output: SessionList,

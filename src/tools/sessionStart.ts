@@ -1,19 +1,20 @@
 import { SessionResponse, SessionStartInput } from '../notte/session.js';
+import { TOOL } from '../notte/toolNames.js';
 import { defineTool } from './defineTool.js';
 import { sessionLine } from './render.js';
 
 export const sessionStart = defineTool({
-  name: 'session_start',
+  name: TOOL.start,
   title: 'Start a browser session',
   description:
-    'Start a real browser session (POST /sessions/start). Returns session_id; pass it to observe, step, scrape, session_status and session_stop. ' +
-    'Optional url opens a page right away. Call session_stop when done: sessions also end after idle_timeout_minutes without calls.',
+    `Start a browser session; its session_id goes to every other tool. Pass url to open a page at once, then ${TOOL.observe}. ` +
+    `End it with ${TOOL.stop} (it also ends after idle_timeout_minutes).`,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   input: SessionStartInput,
   output: SessionResponse,
   async handle(args, ctx) {
     const { response, opened } = await ctx.sessions.start(args);
-    const next = 'Next: observe (to see the page and its action ids) or step with {"type":"goto","url":…}.';
+    const next = `Next: ${TOOL.observe} (to see the page and its action ids) or ${TOOL.step} with {"type":"goto","url":…}.`;
     return { text: [sessionLine(response), opened?.text, next].filter((line) => line !== undefined).join('\n'), structured: response };
   },
 });

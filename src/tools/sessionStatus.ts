@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { SessionResponse, sessionIdArg } from '../notte/session.js';
+import { TOOL } from '../notte/toolNames.js';
 import { defineTool } from './defineTool.js';
 import { sessionLine } from './render.js';
 
 export const sessionStatus = defineTool({
-  name: 'session_status',
+  name: TOOL.status,
   title: 'Get a browser session',
-  description: 'Status, timestamps, limits, steps and byte counters of one of your sessions (GET /sessions/{id}). Use it to check whether a session is still active before acting.',
+  description: 'One session: status, limits, steps, bytes. To check it is still active.',
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: z.strictObject({ session_id: sessionIdArg }),
   output: SessionResponse,

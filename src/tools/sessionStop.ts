@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { SessionResponse, sessionIdArg } from '../notte/session.js';
+import { TOOL } from '../notte/toolNames.js';
 import { defineTool } from './defineTool.js';
 import { sessionLine } from './render.js';
 
 export const sessionStop = defineTool({
-  name: 'session_stop',
+  name: TOOL.stop,
   title: 'Stop a browser session',
-  description: 'Stop a session and release its browser (DELETE /sessions/{id}/stop). Safe to call twice: an ended session is returned as it ended. Other sessions are untouched.',
+  description: 'Stop a session and free its browser; safe to repeat.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   input: z.strictObject({ session_id: sessionIdArg }),
   output: SessionResponse,

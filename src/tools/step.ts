@@ -1,78 +1,92 @@
 import { z } from 'zod';
-import { BROWSER_ACTION_TYPES, CAPTCHA_TYPES, ExecutionResultSchema, INTERACTION_ACTION_TYPES, StepChangesSchema, parseAction } from '../notte/actions.js';
+import { ActionSchema, BROWSER_ACTION_TYPES, DEFAULT_ACTION_TIMEOUT_MS, ExecutionResultSchema, INTERACTION_ACTION_TYPES, StepChangesSchema, parseAction } from '../notte/actions.js';
+import type { Action } from '../notte/actions.js';
+import { MAX_ITEMS, MAX_NAME, MAX_PAYLOAD, MAX_TEXT, MAX_URL, UNADVERTISED } from '../notte/limits.js';
 import { sessionIdArg } from '../notte/session.js';
+import { TOOL } from '../notte/toolNames.js';
 import { defineTool } from './defineTool.js';
+import { invalidInput } from './invalidInput.js';
+
+const str = (max: number): z.ZodString => z.string().max(max);
+const ignored = 'Ignored.';
+const scrapeTool = `scrape: unused (see the ${TOOL.scrape} tool).`;
+const unavailable = 'email_read/sms_read: unavailable.';
 
 /**
  * The action's fields sit beside session_id, flat, as the Notte execute body is the action itself. A flat object
- * lists each field once for the model (a 27-way union would cost far more tokens in every tool listing); the
- * transform then validates the action against its own schema in the Notte union.
+ * lists each field once for the model (a 27-way union would cost far more tokens in every tool listing); which
+ * fields an action takes is checked after parsing, against that action's own schema in the Notte union.
+ * Defaults that only some actions have are advertised (meta) but not applied here: the action's schema applies them.
  */
-const StepInput = z
-  .strictObject({
-    session_id: sessionIdArg,
-    type: z.enum([...INTERACTION_ACTION_TYPES, ...BROWSER_ACTION_TYPES]).describe(
-      'The action. On an element (needs id or selector): click, fill, multi_factor_fill, fallback_fill, check, select_dropdown_option, upload_file, download_file. ' +
-        'Browser: goto, goto_new_tab, switch_tab, close_tab, go_back, go_forward, reload, wait, press_key, scroll_up, scroll_down, form_fill, evaluate_js, scrape, completion, help.',
-    ),
-    id: z.string().optional().describe('Element id from the latest observe, e.g. "B3".'),
-    selector: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('Instead of id: css=…, xpath=…, text=…, ~text or any Playwright selector.'),
-    value: z
-      .union([z.string(), z.boolean(), z.record(z.string(), z.string().nullable())])
-      .optional()
-      .describe('fill*: the text. select_dropdown_option: option text or value. check: true or false. form_fill: {"email": …, "first_name": …}.'),
-    url: z.string().optional().describe('goto, goto_new_tab: absolute http(s) URL.'),
-    tab_index: z.number().int().optional().describe('switch_tab: 0-based tab index (metadata.tabs), -1 for the last.'),
-    time_ms: z.number().int().optional().describe('wait: milliseconds, 0-30000.'),
-    key: z.string().optional().describe('press_key: e.g. Enter, Escape, ArrowDown, Control+A.'),
-    amount: z.number().int().nullable().optional().describe('scroll_up/scroll_down: pixels; omit for 70% of the viewport.'),
-    clear_before_fill: z.boolean().optional().describe('fill*: clear the field first (default true).'),
-    press_enter: z.boolean().optional().describe('Press Enter after the action.'),
-    timeout: z.number().int().optional().describe('Element actions: ms to find and act (default 15000).'),
-    file_path: z.string().optional().describe('upload_file: path of a file on the server, inside an upload root.'),
-    code: z.string().optional().describe('evaluate_js: an expression or IIFE; the result comes back as text.'),
-    success: z.boolean().optional().describe('completion: whether the task succeeded.'),
-    answer: z.string().optional().describe('completion: the final answer.'),
-    reason: z.string().optional().describe('help: why help is needed.'),
-    captcha_type: z.enum(CAPTCHA_TYPES).optional().describe('captcha_solve: the kind of captcha.'),
-    instructions: z.string().optional().describe('scrape: what to extract.'),
-    only_main_content: z.boolean().optional().describe('scrape: main content only (default true here).'),
-    only_images: z.boolean().optional().describe('scrape: list images instead.'),
-    scrape_links: z.boolean().optional().describe('scrape: keep links (default true).'),
-    scrape_images: z.boolean().optional().describe('scrape: keep images (default false).'),
-    ignored_tags: z.array(z.string()).optional().describe('scrape: tags to drop.'),
-    response_format: z.record(z.string(), z.unknown()).optional().describe('scrape: JSON schema (structured output: use the scrape tool).'),
-    limit: z.number().int().optional().describe('email_read/sms_read: not available locally.'),
-    timedelta: z.string().optional().describe('email_read/sms_read: not available locally.'),
-    only_unread: z.boolean().optional().describe('email_read/sms_read: not available locally.'),
-    text_label: z.string().optional().describe('Informational label of the element; ignored.'),
-    category: z.string().optional().describe('Accepted from observe output; ignored.'),
-    description: z.string().optional().describe('Accepted from observe output; ignored.'),
-  })
-  .transform((input, ctx) => {
-    const { session_id, ...action } = input;
-    const parsed = parseAction(action);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${input.type}: ${issue.message}`, path: issue.path });
-      return z.NEVER;
-    }
-    return { session_id, action: parsed.data };
-  });
+export const StepInput = z.strictObject({
+  session_id: sessionIdArg,
+  type: z.enum([...INTERACTION_ACTION_TYPES, ...BROWSER_ACTION_TYPES]).describe('The action; each field says which actions use it.'),
+  id: str(MAX_NAME).optional().describe('From the latest observe, e.g. "B3".'),
+  selector: z.union([str(MAX_TEXT), z.record(z.string(), z.unknown())]).optional().describe('Instead of id: css=…, xpath=…, text=….'),
+  value: z
+    .union([str(MAX_PAYLOAD), z.boolean(), z.record(z.string(), str(MAX_TEXT).nullable())])
+    .optional()
+    .describe('fill*: text; select_dropdown_option: option; check: true/false; form_fill: {"email": …}.'),
+  url: str(MAX_URL).optional().describe('goto, goto_new_tab: http(s) URL.'),
+  tab_index: z.int().min(-1).optional().describe('switch_tab: index, -1 = last.'),
+  time_ms: z.int().min(0).max(30_000).optional().describe('wait: milliseconds.'),
+  key: str(MAX_NAME).optional().describe('press_key: e.g. Enter, Control+A.'),
+  amount: z.int().nullable().optional().describe('scroll_*: pixels (default 70% of viewport).'),
+  clear_before_fill: z.boolean().optional().meta({ default: true }).describe('fill*: clear the field first.'),
+  press_enter: z.boolean().optional().describe('Press Enter after.'),
+  timeout: z.int().min(0).max(120_000).optional().meta({ default: DEFAULT_ACTION_TIMEOUT_MS }).describe('Element actions: ms to find and act.'),
+  file_path: str(MAX_TEXT).optional().describe('upload_file: server path in an upload root.'),
+  code: str(MAX_PAYLOAD).optional().describe('evaluate_js: expression or function body.'),
+  success: z.boolean().optional().describe('completion: whether the task succeeded.'),
+  answer: str(MAX_PAYLOAD).optional().describe('completion: the final answer.'),
+  reason: str(MAX_TEXT).optional().describe('help: why.'),
+  captcha_type: str(MAX_NAME).optional().meta(UNADVERTISED).describe('captcha_solve: unavailable.'),
+  instructions: str(MAX_TEXT).optional().meta(UNADVERTISED).describe(scrapeTool),
+  only_main_content: z.boolean().optional().meta({ default: true }).describe('scrape: main content only.'),
+  only_images: z.boolean().optional().meta({ default: false }).describe('scrape: list images instead.'),
+  scrape_links: z.boolean().optional().meta({ default: true }).describe('scrape: keep links.'),
+  scrape_images: z.boolean().optional().meta({ default: false }).describe('scrape: keep images.'),
+  ignored_tags: z.array(str(MAX_NAME)).max(MAX_ITEMS).optional().describe('scrape: tags to drop.'),
+  response_format: z.record(z.string(), z.unknown()).optional().meta(UNADVERTISED).describe(scrapeTool),
+  limit: z.int().min(1).optional().meta(UNADVERTISED).describe(unavailable),
+  timedelta: str(MAX_NAME).optional().meta(UNADVERTISED).describe(unavailable),
+  only_unread: z.boolean().optional().meta(UNADVERTISED).describe(unavailable),
+  text_label: str(MAX_TEXT).optional().meta(UNADVERTISED).describe(ignored),
+  category: str(MAX_NAME).optional().meta(UNADVERTISED).describe(ignored),
+  description: str(MAX_TEXT).optional().meta(UNADVERTISED).describe(ignored),
+});
+
+const ACTION_SHAPES = new Map(ActionSchema.options.map((option) => [option.shape.type.value, option.shape] as const));
+
+/** The flat arguments as the one Notte action they name, or E_INVALID_INPUT naming the action, the field and the fix. */
+export function toAction(flat: Omit<z.output<typeof StepInput>, 'session_id'>): Action {
+  const parsed = parseAction(flat);
+  if (parsed.success) return parsed.data;
+  const shape = ACTION_SHAPES.get(flat.type);
+  const fields = Object.keys(shape ?? {}).filter((key) => key !== 'type' && key !== 'category' && key !== 'description');
+  const doc = (path: readonly PropertyKey[]): string | undefined => {
+    const [key] = path;
+    return typeof key === 'string' && shape !== undefined && key in shape ? (shape as Record<string, z.ZodType>)[key]?.description : undefined; // the shape of a union member, indexed by a field name
+  };
+  const takes = fields.length === 0 ? `${flat.type} takes no other fields` : `${flat.type} takes ${fields.join(', ')}`;
+  return invalidInputThrow(`${TOOL.step} type "${flat.type}"`, parsed.error.issues, flat, doc, `Fix it and call ${TOOL.step} again (${takes}).`);
+}
+
+function invalidInputThrow(what: string, issues: z.core.$ZodIssue[], input: unknown, doc: (path: readonly PropertyKey[]) => string | undefined, fix: string): never {
+  throw invalidInput(what, issues, { input, doc }, fix);
+}
 
 export const step = defineTool({
-  name: 'step',
+  name: TOOL.step,
   title: 'Act on the page',
   description:
-    'Execute one action in a session (POST /sessions/{id}/page/execute): the Notte action fields sit beside session_id, ' +
-    'e.g. {"type":"click","id":"B3"}, {"type":"fill","id":"I1","value":"ada@example.com"}, {"type":"goto","url":"https://…"}, ' +
-    '{"type":"select_dropdown_option","id":"I2","value":"France"}, {"type":"check","id":"B4","value":true}, {"type":"press_key","key":"Enter"}. ' +
-    'Ids come from the latest observe. A failed action answers success=false with what to do next. ' +
-    'The result says what changed (URL, title, new tab, dialog, download); observe again to see the new page.',
+    'Run one action, e.g. {"type":"click","id":"B3"}, {"type":"fill","id":"I1","value":"ada@example.com"}, {"type":"goto","url":"https://…"}. ' +
+    `Ids come from the latest ${TOOL.observe}. The answer says what changed, or why it failed; ${TOOL.observe} again to see the new page.`,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   input: StepInput,
   output: ExecutionResultSchema.extend({ changes: StepChangesSchema }),
-  async handle({ session_id, action }, ctx) {
-    const result = await ctx.sessions.step(session_id, action);
+  async handle({ session_id, ...flat }, ctx) {
+    const result = await ctx.sessions.step(session_id, toAction(flat));
     return { text: result.text, structured: { ...result.result, changes: result.changes } };
   },
 });

@@ -1,4 +1,6 @@
 import type { ActionOf, DataSpace } from '../../notte/actions.js';
+import { BsmError } from '../../errors.js';
+import { TOOL } from '../../notte/toolNames.js';
 import { scrape } from '../scrape.js';
 import { errorText } from './errors.js';
 import { failed, ok } from './types.js';
@@ -43,7 +45,7 @@ function render(value: unknown): string {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Action timed out after ${ms}ms`)), ms);
+    const timer = setTimeout(() => reject(new BsmError('E_TIMEOUT', `The script did not finish within ${ms}ms.`)), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
@@ -51,7 +53,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
       (e: unknown) => {
         clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
+        reject(e);
       },
     );
   });
@@ -66,7 +68,7 @@ export async function scrapeAction(ctx: ActionContext, action: ActionOf<'scrape'
       only_images: action.only_images,
       selector: action.selector ?? null,
       ignored_tags: action.ignored_tags ?? null,
-      // response_format/instructions are logged only: structured output goes through the scrape tool.
+      // response_format/instructions are accepted and ignored: structured output goes through the scrape tool.
     });
     const chars = result.data.markdown.length;
     const more = result.nextCursor === undefined ? '' : ' The page is longer: use the scrape tool with cursor to read on.';
@@ -86,9 +88,9 @@ export function help(action: ActionOf<'help'>): ActionOutcome {
 
 export function unavailable(type: 'captcha_solve' | 'email_read' | 'sms_read'): ActionOutcome {
   const why: Record<typeof type, string> = {
-    captcha_solve: 'there is no captcha solver here. Solve it step by step (observe, click) or use the Notte backend.',
-    email_read: 'there is no persona mailbox here. Use the Notte backend for persona emails.',
-    sms_read: 'there is no persona phone here. Use the Notte backend for persona SMS.',
+    captcha_solve: `there is no captcha solver here. Solve it step by step (${TOOL.observe}, then click).`,
+    email_read: 'there is no persona mailbox here.',
+    sms_read: 'there is no persona phone here.',
   };
   return failed(`${type} is not available on the local backend: ${why[type]}`);
 }

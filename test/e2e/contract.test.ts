@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Tool as ListedTool } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolDefinitionTokens } from '../../bench/tokens.js';
+import { toolsSection } from '../../scripts/readmeTools.js';
+import type { JsonSchemaNode } from '../../scripts/readmeTools.js';
+import { UNADVERTISED_KEY } from '../../src/notte/limits.js';
+import { StepInput } from '../../src/tools/step.js';
+import { startHttpServer, startStdio } from './harness.js';
+import type { HttpServer, StdioServer } from './harness.js';
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** The budget every model turn pays for our tool definitions (issue 7). */
+const TOOL_DEFINITION_BUDGET = 2_500;
+
+/** Step fields accepted for Notte compatibility that do nothing here, so tools/list leaves them out. */
+const STEP_UNADVERTISED = ['captcha_type', 'instructions', 'response_format', 'limit', 'timedelta', 'only_unread', 'text_label', 'category', 'description'];
+
+function stringNodes(node: JsonSchemaNode, path: string, out: Array<{ path: string; node: JsonSchemaNode }>): void {
+  if (node.type === 'string' || (Array.isArray(node.type) && node.type.includes('string'))) out.push({ path, node });
+  for (const variant of node.anyOf ?? node.oneOf ?? []) stringNodes(variant, path, out);
+  if (node.items !== undefined) stringNodes(node.items, `${path}[]`, out);
+  for (const [key, child] of Object.entries(node.properties ?? {})) stringNodes(child, `${path}.${key}`, out);
+}
+
+/** Every compact JSON object in the README that starts with an action type: the step calls it documents. */
+function documentedStepCalls(text: string): Record<string, unknown>[] {
+  const calls: Record<string, unknown>[] = [];
+  for (const match of text.matchAll(/\{"type":"[a-z_]+"(?:,"[a-z_]+":(?:"[^"]*"|true|false|\d+))*\}/g)) {
+    calls.push(JSON.parse(match[0]) as Record<string, unknown>); // the README's examples (tool descriptions included)
+  }
+  return calls;
+}
+
+describe('the contract a model reads: tools/list', () => {
+  let stdio: StdioServer;
+  let http: HttpServer;
+  let overStdio: ListedTool[];
+  let overHttp: ListedTool[];
+
+  beforeAll(async () => {
+    stdio = await startStdio();
+    http = await startHttpServer();
+    const { client } = await http.connect();
+    overStdio = (await stdio.client.listTools()).tools;
+    overHttp = (await (client as Client).listTools()).tools;
+  });
+
+  afterAll(async () => {
+    await stdio?.close();
+    await http?.stop();
+  });
+
+  it('is the same over stdio and HTTP', () => {
+    expect(overStdio.length).toBe(7);
+    expect(overHttp).toEqual(overStdio);
+  });
+
+  it('advertises the flat step object with every field that does something: type, enum, default, description', () => {
+    const step = overStdio.find((tool) => tool.name === 'step');
+    const schema = step?.inputSchema as JsonSchemaNode; // the SDK types inputSchema loosely
+    const properties = schema.properties ?? {};
+    const expected = Object.keys(StepInput.shape).filter((key) => !STEP_UNADVERTISED.includes(key));
+    expect(Object.keys(properties).sort()).toEqual(expected.sort());
+    expect(schema.required?.sort()).toEqual(['session_id', 'type']);
+    expect(properties['type']?.enum).toContain('select_dropdown_option');
+    expect(properties['clear_before_fill']).toMatchObject({ type: 'boolean', default: true });
+    expect(properties['timeout']).toMatchObject({ type: 'integer', default: 15000, minimum: 0, maximum: 120000 });
+    expect(properties['time_ms']).toMatchObject({ type: 'integer', minimum: 0, maximum: 30000 });
+    expect(JSON.stringify(schema)).not.toContain(UNADVERTISED_KEY);
+  });
+
+  it('gives every argument of every tool a type and a description, and every string a maximum length', () => {
+    for (const tool of overStdio) {
+      const schema = tool.inputSchema as JsonSchemaNode; // loosely typed by the SDK
+      expect(schema.type, tool.name).toBe('object');
+      for (const [name, node] of Object.entries(schema.properties ?? {})) {
+        expect(node.description, `${tool.name}.${name}`).toMatch(/\w/);
+        expect(node.type ?? node.anyOf ?? node.enum, `${tool.name}.${name}`).toBeDefined();
+      }
+      const strings: Array<{ path: string; node: JsonSchemaNode }> = [];
+      stringNodes(schema, tool.name, strings);
+      for (const { path, node } of strings) {
+        // An anchored fixed-size pattern (the proxies country code) bounds a string as well as a length does.
+        if (node.enum === undefined) expect(node.maxLength ?? (node as { pattern?: string }).pattern, path).toBeDefined();
+      }
+    }
+    expect(overStdio.find((tool) => tool.name === 'observe')?.description).toMatch(/long page.*instructions/);
+  });
+
+  it('validates the calls the README documents, and refuses what the schema does not allow (Ajv)', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const step = overStdio.find((tool) => tool.name === 'step');
+    const validate = ajv.compile(step?.inputSchema ?? {});
+    const calls = documentedStepCalls(README);
+    expect(calls.length).toBeGreaterThanOrEqual(5);
+    for (const call of calls) {
+      const ok = validate({ session_id: '9f1c2d3e-0000-4000-8000-000000000000', ...call });
+      expect(ok, `${JSON.stringify(call)}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    expect(validate({ type: 'click', id: 'B3' })).toBe(false); // no session_id
+    expect(validate({ session_id: 'x', type: 'teleport' })).toBe(false);
+    const start = ajv.compile(overStdio.find((tool) => tool.name === 'session_start')?.inputSchema ?? {});
+    expect(start({ url: 'https://example.com', viewport_width: 1280, viewport_height: 720 })).toBe(true);
+    expect(start({ proxies: [{ type: 'external', server: 'http://127.0.0.1:3128' }] })).toBe(true);
+    const scrape = ajv.compile(overStdio.find((tool) => tool.name === 'scrape')?.inputSchema ?? {});
+    expect(scrape({ session_id: 'x', only_main_content: true, response_format: { type: 'object' } })).toBe(true);
+  });
+
+  it('is what the README tables show, rendered from the wire', () => {
+    const section = toolsSection(overStdio);
+    expect(README).toContain(section);
+    expect(section).toContain('| `clear_before_fill` | boolean = `true` |');
+  });
+
+  it(`costs a model at most ${TOOL_DEFINITION_BUDGET} o200k tokens per turn`, () => {
+    const total = toolDefinitionTokens(overStdio);
+    expect(total).toBeLessThanOrEqual(TOOL_DEFINITION_BUDGET);
+    expect(total).toBeGreaterThan(1_000); // a listing that lost its fields would be cheap, and wrong
+  });
+});
