@@ -33,7 +33,7 @@ async function fuzz(transport: 'stdio' | 'http', total: number, seed: number): P
     const baseFor = (tool: string): Record<string, unknown> => {
       if (tool === 'session_start' || tool === 'session_list') return {};
       if (tool === 'session_stop') return { session_id: randomUUID() };
-      if (tool === 'step') return { session_id: sessionId, type: 'scroll_down' };
+      if (tool === 'step') return { session_id: sessionId, type: 'scroll_down', amount: 100 };
       return { session_id: sessionId };
     };
     const cases = buildCases(advertised, baseFor, total, seed);

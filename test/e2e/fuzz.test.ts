@@ -21,7 +21,7 @@ function baseArgs(sessionId: string): (tool: string) => Record<string, unknown> 
   return (tool) => {
     if (tool === 'session_start' || tool === 'session_list') return {};
     if (tool === 'session_stop') return { session_id: randomUUID() }; // never the live session
-    if (tool === 'step') return { session_id: sessionId, type: 'scroll_down' };
+    if (tool === 'step') return { session_id: sessionId, type: 'scroll_down', amount: 100 };
     return { session_id: sessionId };
   };
 }

@@ -171,10 +171,14 @@ export function casesFor(tool: AdvertisedTool, base: Record<string, unknown>): {
   return { fixed: [...fixed, ...singles], singles };
 }
 
+/** Error codes that are about one field by definition: an unknown session id is a session_id error. */
+const CODE_FIELDS: Record<string, string> = { E_SESSION_NOT_FOUND: 'session_id', E_BAD_CURSOR: 'cursor', E_SELECTOR_NOT_FOUND: 'selector' };
+
 /** Whether a mutation's error text names (one of) its fields; long names count by their first characters. */
 function namesField(text: string, fields: string[]): boolean {
   const lower = text.toLowerCase();
-  return fields.some((field) => lower.includes(field.slice(0, 60).toLowerCase()));
+  const byCode = Object.entries(CODE_FIELDS).filter(([code]) => text.includes(code)).map(([, field]) => field);
+  return fields.some((field) => byCode.includes(field) || lower.includes(field.slice(0, 60).toLowerCase()));
 }
 
 function resultText(result: CallToolResult): string {
