@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { OPTIONS, helpText, resolveConfig } from './config.js';
 import type { Config } from './config.js';
 import { findChromium } from './drivers/chromium.js';
@@ -14,6 +13,7 @@ import { startHttp } from './http.js';
 import { log, setLogLevel } from './log.js';
 import { createServer } from './server.js';
 import { SessionRegistry } from './sessions/registry.js';
+import { GuardedStdioTransport } from './stdioTransport.js';
 import { VERSION } from './version.js';
 
 /** Signals and EOF must end the process within 5 s even when a browser does not answer. */
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   }
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
-  const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
+  const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
   const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000 });
 
   let closeTransport: () => Promise<void> = async () => undefined;
@@ -109,9 +109,9 @@ async function main(): Promise<void> {
     return;
   }
   const server = createServer(registry, 'stdio');
-  const transport = new StdioServerTransport();
+  const transport = new GuardedStdioTransport({ maxBytes: config.maxRequestBytes });
   closeTransport = () => server.close();
-  // The SDK's stdio transport does not react to EOF; the client closing our stdin is how a stdio conversation ends.
+  // The client closing our stdin is how a stdio conversation ends, whatever it sent before.
   process.stdin.once('end', () => shutdown('stdin closed'));
   process.stdin.once('close', () => shutdown('stdin closed'));
   await server.connect(transport);

@@ -7,6 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
 import { errorMessage } from './errors.js';
+import { BodyTooLarge, readJsonBody } from './httpBody.js';
 import { allowedHostnames, bearerMatches, checkHostAndOrigin } from './httpGuard.js';
 import { heapFigures } from './heap.js';
 import { log } from './log.js';
@@ -25,8 +26,6 @@ interface Conversation {
   ended: boolean;
 }
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-
 export interface HttpHandle {
   url: string;
   close(): Promise<void>;
@@ -41,18 +40,6 @@ function rpcError(res: ServerResponse, status: number, message: string, headers:
   sendJson(res, status, { jsonrpc: '2.0', error: { code: -32000, message }, id: null }, headers);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new Error(`request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text === '' ? undefined : JSON.parse(text);
-}
 
 function restApiOf(config: Config, registry: SessionRegistry): RestApi {
   const listed = loadRestKeys(config.restApiKeys, config.restApiKeysFile);
@@ -92,8 +79,13 @@ export async function startHttp(config: Config, registry: SessionRegistry): Prom
     let body: unknown;
     if (req.method === 'POST') {
       try {
-        body = await readJson(req);
+        body = await readJsonBody(req, config.maxRequestBytes);
       } catch (error: unknown) {
+        if (error instanceof BodyTooLarge) {
+          sendJson(res, 413, { jsonrpc: '2.0', error: { code: -32600, message: error.message }, id: null }, error.drained ? {} : { connection: 'close' });
+          if (!error.drained) res.once('finish', () => req.destroy());
+          return;
+        }
         sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32700, message: `Parse error: ${errorMessage(error)}` }, id: null });
         return;
       }

@@ -6,9 +6,11 @@ import { bounded, DEFAULT_CALL_LIMITS } from '../page/bounded.js';
 import type { CallLimits } from '../page/bounded.js';
 import { ContextHost } from '../page/contextHost.js';
 import { installPageHandlers } from '../page/dialogs.js';
+import { installNetworkGuard, resolvesPrivate } from '../page/networkGuard.js';
 import { observe } from '../page/observe.js';
 import { scrape } from '../page/scrape.js';
 import { step } from '../page/step.js';
+import { checkChromeArgs } from './chromeArgs.js';
 import { QUIET_ARGS, findChromium } from './chromium.js';
 import { mergeFeatureArgs } from './launchArgs.js';
 import { spareIsAlive } from './spareCheck.js';
@@ -27,6 +29,10 @@ export interface LocalDriverOptions {
   allowLocalUrls: boolean;
   /** Wall-clock limit of each page call; defaults to DEFAULT_CALL_LIMITS. */
   callLimits?: CallLimits;
+  /** --allow-chrome-args: clients may pass any chrome_args switch but the never-allowed ones. */
+  allowChromeArgs?: boolean;
+  /** --block-private-networks: contexts refuse loopback and private destinations. */
+  blockPrivateNetworks?: boolean;
 }
 
 interface BrowserEntry {
@@ -69,8 +75,10 @@ export class LocalDriver implements Driver {
     if (request.headless === false && process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) {
       throw new BsmError('E_NOT_SUPPORTED', 'headless: false needs a display, and this server has none (DISPLAY is unset).', 'Start the session with headless: true, or run the server under a display (e.g. xvfb-run).');
     }
-    const executablePath = findChromium(this.#options.executablePath);
     const ownArgs = request.chrome_args ?? [];
+    checkChromeArgs(ownArgs, this.#options.allowChromeArgs === true);
+    if (this.#options.blockPrivateNetworks === true && open.proxy?.type === 'external') await refusePrivateProxy(open.proxy.server);
+    const executablePath = findChromium(this.#options.executablePath);
     const shared = request.headless && ownArgs.length === 0;
     const args = mergeFeatureArgs([...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs]);
     const key = shared ? JSON.stringify({ executablePath, args }) : `own-${++this.#ownCounter}`;
@@ -94,6 +102,8 @@ export class LocalDriver implements Driver {
     const contextOptions: BrowserContextOptions = {
       viewport,
       acceptDownloads: request.use_file_storage,
+      // Service workers fetch outside the context's routes, so the private-network guard could not see them.
+      ...(this.#options.blockPrivateNetworks === true ? { serviceWorkers: 'block' as const } : {}),
       ...(request.user_agent ? { userAgent: request.user_agent } : {}),
       ...(request.extra_http_headers ? { extraHTTPHeaders: request.extra_http_headers } : {}),
       ...(open.proxy?.type === 'external'
@@ -122,6 +132,7 @@ export class LocalDriver implements Driver {
     const bytes = { request: 0, response: 0 };
     let host: ContextHost;
     try {
+      if (this.#options.blockPrivateNetworks === true) await installNetworkGuard(context);
       context.on('requestfinished', (req) => {
         req.sizes().then(
           (sizes) => {
@@ -137,6 +148,7 @@ export class LocalDriver implements Driver {
         downloadsDir: open.downloadsDir,
         uploadRoots: this.#options.uploadRoots,
         allowLocalUrls: this.#options.allowLocalUrls,
+        blockPrivateNetworks: this.#options.blockPrivateNetworks === true,
         screenshotType: request.screenshot_type,
         // Half the step's limit, so a busy evaluate_js answers itself (and frees its tab) before the step gives up.
         evaluateTimeoutMs: Math.min(45_000, Math.floor((this.#options.callLimits ?? DEFAULT_CALL_LIMITS).stepMs / 2)),
@@ -284,5 +296,14 @@ async function freshContext(browser: Browser, options: BrowserContextOptions): P
   } catch (error: unknown) {
     await context.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Under --block-private-networks a proxy on the private network would carry every request there. */
+async function refusePrivateProxy(server: string): Promise<void> {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `http://${server}`;
+  const hostname = URL.canParse(withScheme) ? new URL(withScheme).hostname : '';
+  if (await resolvesPrivate(hostname)) {
+    throw new BsmError('E_INVALID_INPUT', `proxies[0].server: ${hostname} is a loopback or private address, and this server blocks private networks (--block-private-networks).`, 'Use a proxy on a public address, or none.');
   }
 }

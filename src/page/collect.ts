@@ -4,6 +4,7 @@ import type { ElementHandle, Frame, Page } from 'playwright-core';
 import { remapIds, slotIndexes } from './injected/observeRegistry.js';
 import type { ElementFacts, RawViewport, WalkArgs, WireElement, WireResult } from './injected/observeTypes.js';
 import { walkFrame } from './injected/walkFrame.js';
+import { unreadableFrame } from './framePolicy.js';
 
 /** One element with its final id, in top-page terms. */
 export interface PageElement extends ElementFacts {
@@ -48,6 +49,8 @@ interface FrameWalk {
   /** Full selectors by index in `result.els`, decoded once. */
   sels: string[];
   children: Map<number, FrameWalk>;
+  /** Frames not walked (blocked or never loaded), by slot: the line shown in their place. */
+  notes: Map<number, string>;
   /** Where this frame's viewport origin sits in the top viewport. */
   dx: number;
   dy: number;
@@ -88,6 +91,8 @@ export async function collectPage(page: Page, epoch: number): Promise<CollectedP
       if (line.f !== undefined) {
         const child = walk.children.get(line.f);
         if (child !== undefined) stitch(child);
+        const note = walk.notes.get(line.f);
+        if (note !== undefined) lines.push({ top: line.y + walk.dy + sy, bottom: line.b + walk.dy + sy, heading: 0, parts: [note] });
         continue;
       }
       const parts: PagePart[] = [];
@@ -171,7 +176,7 @@ async function walkTree(frame: Frame, framePath: string[], dx: number, dy: numbe
     // A frame that navigates, detaches or refuses scripts mid-walk is left out; the rest of the page still reads.
     return undefined;
   }
-  const walk: FrameWalk = { frame, framePath, result, sels: decodeSelectors(result.sels), children: new Map(), dx, dy };
+  const walk: FrameWalk = { frame, framePath, result, sels: decodeSelectors(result.sels), children: new Map(), notes: new Map(), dx, dy };
   const childFrames = frame.childFrames();
   if (result.slots.length === 0 || childFrames.length === 0 || depth >= MAX_FRAME_DEPTH) return walk;
 
@@ -182,10 +187,15 @@ async function walkTree(frame: Frame, framePath: string[], dx: number, dy: numbe
   try {
     const indexes = await frame.evaluate(slotIndexes, pairs.map((pair) => pair.owner)).catch(() => [] as number[]);
     await Promise.all(
-      pairs.map(async ({ child }, i) => {
+      pairs.map(async ({ child, owner }, i) => {
         const slotIndex = indexes[i] ?? -1;
         const slot = result.slots[slotIndex];
         if (slot === undefined) return;
+        const note = await unreadableFrame(child, owner);
+        if (note !== undefined) {
+          walk.notes.set(slotIndex, note);
+          return;
+        }
         const sub = await walkTree(child, [...framePath, slot.sel], dx + slot.x, dy + slot.y, args, depth + 1);
         if (sub !== undefined) walk.children.set(slotIndex, sub);
       }),

@@ -7,6 +7,7 @@ export interface ContextHostOptions {
   downloadsDir: string;
   uploadRoots?: readonly string[];
   allowLocalUrls?: boolean;
+  blockPrivateNetworks?: boolean;
   screenshotType?: PageHost['screenshotType'];
   evaluateTimeoutMs?: number;
 }
@@ -17,6 +18,7 @@ export class ContextHost implements PageHost {
   readonly downloadsDir: string;
   readonly uploadRoots: readonly string[];
   readonly allowLocalUrls: boolean;
+  readonly blockPrivateNetworks: boolean;
   readonly screenshotType: PageHost['screenshotType'];
   readonly evaluateTimeoutMs: number | undefined;
   snapshot: ObserveSnapshot | undefined;
@@ -29,6 +31,7 @@ export class ContextHost implements PageHost {
     this.downloadsDir = options.downloadsDir;
     this.uploadRoots = options.uploadRoots ?? [];
     this.allowLocalUrls = options.allowLocalUrls ?? false;
+    this.blockPrivateNetworks = options.blockPrivateNetworks ?? false;
     this.screenshotType = options.screenshotType ?? 'last_action';
     this.evaluateTimeoutMs = options.evaluateTimeoutMs;
     for (const page of context.pages()) this.#track(page);

@@ -18,6 +18,8 @@ export interface PageHost {
   readonly uploadRoots: readonly string[];
   /** When false, goto and friends refuse file:, chrome:, view-source: and similar schemes. */
   readonly allowLocalUrls: boolean;
+  /** When true, goto and friends refuse loopback and private addresses (the browser blocks the rest). */
+  readonly blockPrivateNetworks?: boolean;
   /** screenshot_type the session was started with. */
   readonly screenshotType: 'raw' | 'full' | 'last_action';
   /** The latest observe snapshot; ids are valid only against it. Set by observe, read by step. */

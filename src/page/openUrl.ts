@@ -10,7 +10,7 @@ const NAVIGATION_TIMEOUT_MS = 30_000;
  * scripts often draw the content, but a slow ad must not hold the read. Throws an error that says what to do next.
  */
 export async function openForReading(host: PageHost, url: string, tool: 'observe' | 'scrape', loadWaitMs: number): Promise<void> {
-  const verdict = checkUrl(url, host.allowLocalUrls);
+  const verdict = checkUrl(url, host.allowLocalUrls, host.blockPrivateNetworks);
   if (!verdict.ok) throw new BsmError('E_URL_REFUSED', verdict.reason, `Pass an http(s) URL to ${tool}, or open the page with a goto ${TOOL.step}.`);
   const page = host.page();
   try {

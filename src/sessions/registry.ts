@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BsmError, errorMessage, excerpt } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
@@ -8,6 +8,7 @@ import type { Driver, DriverSession } from '../drivers/driver.js';
 import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
 import { Session } from './session.js';
 import { openWithin } from './startDeadline.js';
+import { checkStartRequest } from './startChecks.js';
 import { checkSupported } from './unsupported.js';
 
 export interface RegistryLimits {
@@ -49,6 +50,7 @@ export class SessionRegistry {
   async start(owner: string, request: SessionStartRequest): Promise<Session> {
     if (this.#shuttingDown) throw new BsmError('E_SHUTTING_DOWN', 'The server is shutting down.', 'Reconnect and try again.');
     const proxy = checkSupported(request);
+    checkStartRequest(request);
     await this.reap();
     this.#reserve(owner);
     try {
@@ -60,7 +62,10 @@ export class SessionRegistry {
       const driver = await openWithin(
         (signal) => this.#driver.open({ sessionId: id, request, proxy, downloadsDir, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
         this.#limits.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-      );
+      ).catch((error: unknown) => {
+        rmSync(join(this.#limits.outputDir, id), { recursive: true, force: true }); // a failed start leaves nothing behind
+        throw error;
+      });
       const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
       ref.session = session;
       this.#sessions.set(id, session);

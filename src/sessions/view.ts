@@ -2,6 +2,7 @@ import type { Action } from '../notte/actions.js';
 import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
 import type { DriverSession } from '../drivers/driver.js';
 import type { SessionRegistry } from './registry.js';
+import { MAX_STEP_MESSAGE_CHARS, clipText, summarizeAction } from './stepSummary.js';
 
 type ObserveOptions = Parameters<DriverSession['observe']>[0];
 type ScrapeParams = Parameters<DriverSession['scrape']>[0];
@@ -29,7 +30,7 @@ function observationStep(result: ObserveResult): SessionStep {
 
 function executionStep(result: StepResult): SessionStep {
   const { action, success, message } = result.result;
-  return { type: 'execution_result', value: { action, success, message } };
+  return { type: 'execution_result', value: { action: summarizeAction(action), success, message: clipText(message, MAX_STEP_MESSAGE_CHARS) } };
 }
 
 function scrapeStep(result: ScrapeResult): SessionStep {

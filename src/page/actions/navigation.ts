@@ -10,13 +10,13 @@ import type { ActionContext, ActionOutcome } from './types.js';
 const NAVIGATION_TIMEOUT_MS = DEFAULT_ACTION_TIMEOUT_MS;
 
 export async function goto(ctx: ActionContext, action: ActionOf<'goto'>): Promise<ActionOutcome> {
-  const verdict = checkUrl(action.url, ctx.host.allowLocalUrls);
+  const verdict = checkUrl(action.url, ctx.host.allowLocalUrls, ctx.host.blockPrivateNetworks);
   if (!verdict.ok) return failed(verdict.reason);
   return open(ctx.host.page(), verdict.url);
 }
 
 export async function gotoNewTab(ctx: ActionContext, action: ActionOf<'goto_new_tab'>): Promise<ActionOutcome> {
-  const verdict = checkUrl(action.url, ctx.host.allowLocalUrls);
+  const verdict = checkUrl(action.url, ctx.host.allowLocalUrls, ctx.host.blockPrivateNetworks);
   if (!verdict.ok) return failed(verdict.reason);
   const page = await ctx.host.context.newPage();
   ctx.host.setActive(page);
