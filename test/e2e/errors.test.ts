@@ -54,14 +54,22 @@ describe('E_INVALID_INPUT: our words, naming the tool, the field and the fix', (
   });
 
   it('1–5 MB bad values come back as a short error, and the server keeps answering', async () => {
-    const huge = 'x'.repeat(5 * 1024 * 1024);
+    // Under --max-request-bytes (4 MiB): the schema answers, naming the field, with a short excerpt.
+    const huge = 'x'.repeat(3.5 * 1024 * 1024);
     const id = await failure('observe', { session_id: huge });
-    expect(id).toMatch(/^E_INVALID_INPUT: observe: session_id is too long \(5242880 characters, at most 64\)/);
+    expect(id).toMatch(/^E_INVALID_INPUT: observe: session_id is too long \(3670016 characters, at most 64\)/);
     expect(await failure('observe', { session_id: session, cursor: huge })).toMatch(/cursor is too long/);
     expect(await failure('scrape', { session_id: session, selector: huge })).toMatch(/selector is too long/);
     expect(await failure('step', { session_id: session, type: 'fill', id: 'I1', value: 'v'.repeat(2 * 1024 * 1024) })).toMatch(/value (is too long|matches none)/);
     expect(await failure('step', { session_id: session, type: huge })).toMatch(/type must be one of .*"xxxxx[x]*…"/);
     expect(await failure('observe', { session_id: session, [huge.slice(0, 1024 * 1024)]: 1 })).toMatch(/unknown field "x{40}…"/);
+    // Over it: the request itself is refused, in a line, and the server goes on.
+    const tooLarge = await server.client.callTool({ name: 'observe', arguments: { session_id: 'x'.repeat(5 * 1024 * 1024) } }).then(
+      () => 'answered',
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(tooLarge).toMatch(/Request too large: \d+ bytes, over the server's limit of 4194304 bytes \(--max-request-bytes\)/);
+    expect(tooLarge.length).toBeLessThan(300);
     await server.client.ping();
   });
 });

@@ -149,7 +149,9 @@ describe('scrape: markdown', () => {
     const { data, text } = await scrape(host, { url, selector: '#b' });
     expect(data.markdown).toBe(`## Inside\n\nOnly [this](${origin()}/rel/page)`);
     expect(text).toContain('(selector #b)');
-    await expect(scrape(host, { selector: '#missing' })).rejects.toThrow(/No element matches selector "#missing".*observe/);
+    const missing = scrape(host, { selector: '#missing' });
+    await expect(missing).rejects.toThrow(/No element matches selector "#missing"/);
+    await expect(missing).rejects.toMatchObject({ code: 'E_SELECTOR_NOT_FOUND', hint: expect.stringMatching(/observe.*scrape without selector/) });
   });
 
   it('refuses non-http(s) URLs unless the session allows local URLs', async () => {
