@@ -40,6 +40,8 @@ interface BrowserEntry {
   shared: boolean;
   browser: Promise<Browser>;
   contexts: Set<BrowserContext>;
+  /** Starts between taking the entry and adding their context: a conversation ending meanwhile must not close it. */
+  opening: number;
   crashHooks: Map<BrowserContext, OpenHooks>;
   closing: boolean;
   lingerTimer: NodeJS.Timeout | undefined;
@@ -88,7 +90,18 @@ export class LocalDriver implements Driver {
       return chromium.launch({ executablePath, headless: request.headless, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     });
     clearTimeout(entry.lingerTimer);
+    entry.opening += 1;
+    try {
+      return await this.#openOn(entry, key, open, hooks);
+    } finally {
+      entry.opening -= 1;
+      // A failed start could not release the browser while it still counted as opening: do it now.
+      if (entry.contexts.size === 0) await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
+    }
+  }
 
+  async #openOn(entry: BrowserEntry, key: string, open: OpenRequest, hooks: OpenHooks): Promise<DriverSession> {
+    const { request } = open;
     let browser: Browser;
     try {
       browser = await entry.browser;
@@ -198,7 +211,7 @@ export class LocalDriver implements Driver {
   #entry(key: string, shared: boolean, launch: () => Promise<Browser>): BrowserEntry {
     const existing = this.#entries.get(key);
     if (existing !== undefined && !existing.closing) return existing;
-    const entry: BrowserEntry = { key, shared, browser: launch(), contexts: new Set(), crashHooks: new Map(), closing: false, lingerTimer: undefined, spare: undefined };
+    const entry: BrowserEntry = { key, shared, browser: launch(), contexts: new Set(), opening: 0, crashHooks: new Map(), closing: false, lingerTimer: undefined, spare: undefined };
     this.#entries.set(key, entry);
     entry.browser.then(
       (browser) => {
@@ -264,7 +277,7 @@ export class LocalDriver implements Driver {
   }
 
   async #releaseIfUnused(entry: BrowserEntry, afterMs = 0): Promise<void> {
-    if (entry.contexts.size > 0 || entry.closing) return;
+    if (entry.contexts.size > 0 || entry.opening > 0 || entry.closing) return;
     clearTimeout(entry.lingerTimer);
     if (afterMs > 0) {
       entry.lingerTimer = setTimeout(() => void this.#releaseIfUnused(entry), afterMs);

@@ -21,7 +21,7 @@ export interface RegistryLimits {
   startTimeoutMs?: number;
 }
 
-const DEFAULT_START_TIMEOUT_MS = 60_000;
+const DEFAULT_START_TIMEOUT_MS = 45_000;
 
 /** Ended sessions an owner can still ask about; older ones are forgotten. */
 const KEEP_ENDED_PER_OWNER = 50;

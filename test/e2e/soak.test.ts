@@ -37,11 +37,11 @@ describe('soak (small)', () => {
     } finally {
       await server.stop();
     }
-  }, 300_000);
+  }, 480_000);
 
   it('chaos: browser, client and server killed, 20 random abrupt cycles, and no Chromium left', async () => {
     const figures = await runChaos(pages, 20, 7);
     expect(figures.failures).toEqual([]);
     expect(figures.leftAfter).toEqual({ 'browser killed': 0, 'client killed, then server killed': 0, '20 random cycles': 0 });
-  }, 400_000);
+  }, 480_000);
 });
