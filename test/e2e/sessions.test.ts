@@ -32,8 +32,12 @@ describe('session tools over stdio', () => {
     }
     expect(byName.get('session_stop')?.annotations?.idempotentHint).toBe(true);
     const startProps = byName.get('session_start')?.inputSchema.properties ?? {};
-    for (const field of ['headless', 'solve_captchas', 'max_duration_minutes', 'idle_timeout_minutes', 'proxies', 'browser_type', 'user_agent', 'chrome_args', 'viewport_width', 'viewport_height', 'cdp_url', 'use_file_storage', 'screenshot_type', 'profile', 'web_bot_auth', 'extra_http_headers', 'vault_id', 'auth_ids', 'url']) {
+    for (const field of ['headless', 'max_duration_minutes', 'idle_timeout_minutes', 'proxies', 'browser_type', 'user_agent', 'chrome_args', 'viewport_width', 'viewport_height', 'aspect_ratio', 'use_file_storage', 'screenshot_type', 'extra_http_headers', 'url']) {
       expect(startProps, field).toHaveProperty(field);
+    }
+    // Accepted for Notte compatibility (and refused with E_NOT_SUPPORTED below), but not worth a model's tokens.
+    for (const field of ['solve_captchas', 'cdp_url', 'profile', 'web_bot_auth', 'vault_id', 'auth_ids', 'wait_for_authentication', 'timeout_minutes']) {
+      expect(startProps, field).not.toHaveProperty(field);
     }
   });
 
@@ -179,10 +183,10 @@ describe('input validation', () => {
     });
   }
 
-  it('refuses a session_id that is not a UUID, saying where ids come from', async () => {
+  it('answers a session_id that is not one of ours (no pattern on the wire) as not found, saying where ids come from', async () => {
     const result = await call(server.client, 'session_status', { session_id: 'abc' });
     expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/session_id must be the UUID that session_start returned/);
+    expect(result.text).toMatch(/^E_SESSION_NOT_FOUND: No session "abc" .*session_list.*session_start/);
   });
 
   it('answers an unknown id with not-found and what to do', async () => {

@@ -349,7 +349,7 @@ describe('observe', () => {
     await observe(host, { max_tokens: 800 });
     const stale = observe(host, { cursor: first.nextCursor ?? '' });
     await expect(stale).rejects.toBeInstanceOf(BsmError);
-    await expect(stale).rejects.toMatchObject({ code: 'E_INVALID_INPUT', hint: expect.stringMatching(/observe without cursor/) });
+    await expect(stale).rejects.toMatchObject({ code: 'E_BAD_CURSOR', hint: expect.stringMatching(/observe without cursor/) });
   });
 
   test('instructions rank the relevant action first and max_nb_actions caps the list', async () => {

@@ -149,7 +149,7 @@ describe('scrape: markdown', () => {
     const { data, text } = await scrape(host, { url, selector: '#b' });
     expect(data.markdown).toBe(`## Inside\n\nOnly [this](${origin()}/rel/page)`);
     expect(text).toContain('(selector #b)');
-    await expect(scrape(host, { selector: '#missing' })).rejects.toThrow(/No element matches selector "#missing".*observe/);
+    await expect(scrape(host, { selector: '#missing' })).rejects.toMatchObject({ code: 'E_SELECTOR_NOT_FOUND', message: expect.stringMatching(/No element matches selector "#missing"/), hint: expect.stringMatching(/observe/) });
   });
 
   it('refuses non-http(s) URLs unless the session allows local URLs', async () => {
