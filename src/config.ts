@@ -29,6 +29,9 @@ export const OPTIONS = [
   { flag: 'output-dir', env: 'BROWSER_SESSION_MCP_OUTPUT_DIR', kind: 'string', default: '', description: 'Folder for per-session downloads. Default: a fresh folder under the system temp dir.' },
   { flag: 'upload-root', env: 'BROWSER_SESSION_MCP_UPLOAD_ROOTS', kind: 'list', default: '', description: 'Folders upload_file may read from (repeatable). Default: the output dir and the working directory.' },
   { flag: 'allow-local-urls', env: 'BROWSER_SESSION_MCP_ALLOW_LOCAL_URLS', kind: 'bool', default: 'false', description: 'Allow file:, chrome:, view-source: and similar URLs in goto and friends.' },
+  { flag: 'rest', env: 'BROWSER_SESSION_MCP_REST', kind: 'bool', default: 'false', description: 'Also serve the Notte Sessions REST API (POST /sessions/start, …) on the HTTP server, so Notte\'s SDKs can use it (NOTTE_API_URL). Needs --port and at least one API key.' },
+  { flag: 'rest-api-key', env: 'BROWSER_SESSION_MCP_REST_API_KEYS', kind: 'list', default: '', description: 'An API key the REST API accepts as `Authorization: Bearer <key>` (repeatable; comma-separated in the env var). Each key is an owner of its own sessions. Default: --auth-token.' },
+  { flag: 'rest-api-keys-file', env: 'BROWSER_SESSION_MCP_REST_API_KEYS_FILE', kind: 'string', default: '', description: 'A file of REST API keys, one per line (# comments allowed).' },
   { flag: 'log-level', env: 'BROWSER_SESSION_MCP_LOG_LEVEL', kind: 'string', default: 'info', description: 'debug, info, warn or error. Logs go to stderr.' },
   { flag: 'minute-ms', env: 'BROWSER_SESSION_MCP_MINUTE_MS', kind: 'int', default: '60000', testOnly: true, description: 'Test-only: how many milliseconds one minute of idle_timeout_minutes / max_duration_minutes lasts, so timeouts can be tested in seconds.' },
 ] as const satisfies readonly OptionSpec[];
@@ -48,6 +51,9 @@ export const ConfigSchema = z.object({
   outputDir: z.string().optional(),
   uploadRoots: z.array(z.string()),
   allowLocalUrls: z.boolean(),
+  rest: z.boolean(),
+  restApiKeys: z.array(z.string()),
+  restApiKeysFile: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   minuteMs: z.number().int().positive(),
 });
@@ -111,6 +117,9 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     outputDir: toOptionalString(value('output-dir')),
     uploadRoots: toList(value('upload-root')),
     allowLocalUrls: value('allow-local-urls') === true,
+    rest: value('rest') === true,
+    restApiKeys: toList(value('rest-api-key')),
+    restApiKeysFile: toOptionalString(value('rest-api-keys-file')),
     logLevel: toOptionalString(value('log-level')) ?? 'info',
     minuteMs: toInt('minute-ms', value('minute-ms')),
   });
@@ -118,6 +127,7 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     const issue = parsed.error.issues[0];
     throw new Error(`invalid configuration: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
   }
+  if (parsed.data.rest && parsed.data.port === undefined) throw new Error('invalid configuration: --rest serves the REST API on the HTTP server; add --port');
   return parsed.data;
 }
 

@@ -11,6 +11,9 @@ import { allowedHostnames, bearerMatches, checkHostAndOrigin } from './httpGuard
 import { log } from './log.js';
 import type { SessionRegistry } from './sessions/registry.js';
 import { createServer } from './server.js';
+import { RestKeys, loadRestKeys } from './rest/keys.js';
+import { createRestApi } from './rest/router.js';
+import type { RestApi } from './rest/router.js';
 
 interface Conversation {
   owner: string;
@@ -50,11 +53,19 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return text === '' ? undefined : JSON.parse(text);
 }
 
+function restApiOf(config: Config, registry: SessionRegistry): RestApi {
+  const listed = loadRestKeys(config.restApiKeys, config.restApiKeysFile);
+  const keys = listed.length > 0 ? listed : config.authToken === undefined ? [] : [config.authToken];
+  if (keys.length === 0) throw new Error('--rest needs an API key: pass --rest-api-key, --rest-api-keys-file or --auth-token');
+  return createRestApi(registry, new RestKeys(keys));
+}
+
 /** Streamable HTTP at /mcp: one McpServer and one owner per MCP session, ended on DELETE, close or silence. */
 export async function startHttp(config: Config, registry: SessionRegistry): Promise<HttpHandle> {
   const conversations = new Map<string, Conversation>();
   const allowed = allowedHostnames(config.host, config.allowedHosts);
   const timeoutMs = config.clientTimeoutSeconds * 1000;
+  const rest = config.rest ? restApiOf(config, registry) : undefined;
 
   const endConversation = async (id: string, why: string): Promise<void> => {
     const conversation = conversations.get(id);
@@ -134,6 +145,13 @@ export async function startHttp(config: Config, registry: SessionRegistry): Prom
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz' && req.method === 'GET') {
       sendJson(res, 200, { status: 'ok', conversations: conversations.size, active_sessions: registry.activeCount() });
+      return;
+    }
+    if (rest?.matches(path) === true) {
+      rest.handle(req, res, new URL(req.url ?? '/', 'http://localhost')).catch((error: unknown) => {
+        log('error', 'REST request failed', { error: errorMessage(error) });
+        sendJson(res, 500, { message: 'Internal server error.' });
+      });
       return;
     }
     if (path !== '/mcp') {
