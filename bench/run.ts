@@ -1,3 +1,4 @@
+import { benchLoad, loadTable } from './loadBench.js';
 import { benchPages, pagesTable } from './pageBench.js';
 import { benchScrape, scrapeTable } from './scrapeBench.js';
 import { benchStartup, startupTable } from './startup.js';
@@ -20,6 +21,11 @@ async function main(): Promise<void> {
   if (wants('pages')) {
     console.log('## Pages: ours vs @playwright/mcp\n');
     console.log(pagesTable(await benchPages()));
+    console.log();
+  }
+  if (wants('load')) {
+    console.log('## Load: 16 HTTP clients on one server\n');
+    console.log(loadTable(await benchLoad()));
     console.log();
   }
   if (wants('scrape')) {

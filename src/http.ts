@@ -8,6 +8,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
 import { errorMessage } from './errors.js';
 import { allowedHostnames, bearerMatches, checkHostAndOrigin } from './httpGuard.js';
+import { heapFigures } from './heap.js';
 import { log } from './log.js';
 import type { SessionRegistry } from './sessions/registry.js';
 import { createServer } from './server.js';
@@ -142,9 +143,10 @@ export async function startHttp(config: Config, registry: SessionRegistry): Prom
       sendJson(res, 403, { error: `${refused}. Connect through localhost, or add the name with --allowed-hosts.` });
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const requestUrl = new URL(req.url ?? '/', 'http://localhost');
+    const path = requestUrl.pathname;
     if (path === '/healthz' && req.method === 'GET') {
-      sendJson(res, 200, { status: 'ok', conversations: conversations.size, active_sessions: registry.activeCount() });
+      sendJson(res, 200, { status: 'ok', conversations: conversations.size, active_sessions: registry.activeCount(), ...heapFigures(requestUrl.searchParams.get('gc') === '1') });
       return;
     }
     if (rest?.matches(path) === true) {

@@ -22,6 +22,10 @@ export const QUIET_ARGS = [
   '--disable-quic',
   '--disable-dev-shm-usage',
   '--disable-features=Translate,MediaRouter,OptimizationHints',
+  // Some builds (Debian's Chromium 156) still query the component updater and GAIA's ListAccounts with the
+  // switches above: their endpoints point at a closed loopback port, so nothing leaves the machine.
+  '--component-updater=url-source=http://127.0.0.1:9/',
+  '--gaia-url=http://127.0.0.1:9/',
 ];
 
 export const INSTALL_HINT =

@@ -27,6 +27,8 @@ export interface OpenRequest {
   request: SessionStartRequest;
   proxy: ProxySettings | undefined;
   downloadsDir: string;
+  /** Aborted when the caller stopped waiting (--start-timeout): a start still in line leaves it. */
+  signal?: AbortSignal;
 }
 
 export interface Driver {

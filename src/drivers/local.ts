@@ -2,12 +2,17 @@ import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-
 import { BsmError, errorMessage, errorText } from '../errors.js';
 import { log } from '../log.js';
 import { TOOL } from '../notte/toolNames.js';
+import { bounded, DEFAULT_CALL_LIMITS } from '../page/bounded.js';
+import type { CallLimits } from '../page/bounded.js';
 import { ContextHost } from '../page/contextHost.js';
 import { installPageHandlers } from '../page/dialogs.js';
 import { observe } from '../page/observe.js';
 import { scrape } from '../page/scrape.js';
 import { step } from '../page/step.js';
 import { QUIET_ARGS, findChromium } from './chromium.js';
+import { mergeFeatureArgs } from './launchArgs.js';
+import { spareIsAlive } from './spareCheck.js';
+import { StartQueue } from './startQueue.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
 
 const DEFAULT_VIEWPORT = { width: 1280, height: 1080 };
@@ -20,6 +25,8 @@ export interface LocalDriverOptions {
   browserArgs: readonly string[];
   uploadRoots: readonly string[];
   allowLocalUrls: boolean;
+  /** Wall-clock limit of each page call; defaults to DEFAULT_CALL_LIMITS. */
+  callLimits?: CallLimits;
 }
 
 interface BrowserEntry {
@@ -43,11 +50,14 @@ interface Spare {
 
 /** Opening a tab spawns a renderer, the slowest part of a start; a spare made at leisure takes it off the path. */
 const SPARE_DELAY_MS = 500;
+/** Contexts built at once; more only share the same cores and all finish late. */
+const START_CONCURRENCY = 2;
 
 /** Embedded backend: Chromium on this machine, one shared browser per launch configuration, one context per session. */
 export class LocalDriver implements Driver {
   readonly #options: LocalDriverOptions;
   readonly #entries = new Map<string, BrowserEntry>();
+  readonly #queue = new StartQueue(START_CONCURRENCY);
   #ownCounter = 0;
 
   constructor(options: LocalDriverOptions) {
@@ -62,7 +72,7 @@ export class LocalDriver implements Driver {
     const executablePath = findChromium(this.#options.executablePath);
     const ownArgs = request.chrome_args ?? [];
     const shared = request.headless && ownArgs.length === 0;
-    const args = [...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs];
+    const args = mergeFeatureArgs([...QUIET_ARGS, ...this.#options.browserArgs, ...ownArgs]);
     const key = shared ? JSON.stringify({ executablePath, args }) : `own-${++this.#ownCounter}`;
     const entry = this.#entry(key, shared, async () => {
       // Loaded on first use: playwright-core takes longer to import than the rest of the server to start.
@@ -93,52 +103,69 @@ export class LocalDriver implements Driver {
     const optionsKey = JSON.stringify(contextOptions);
     let context: BrowserContext;
     try {
-      context = (await this.#takeSpare(entry, optionsKey)) ?? (await browser.newContext(contextOptions));
+      // A warm start takes the spare at once; only a start that must build its own context waits its turn.
+      context = (await this.#takeSpare(entry, optionsKey)) ?? (await this.#queue.run(() => freshContext(browser, contextOptions), open.signal));
     } catch (error: unknown) {
-      await this.#releaseIfUnused(entry);
-      throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorMessage(error)}`, `Call ${TOOL.start} again.`, { cause: error });
+      await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
+      if (error instanceof BsmError) throw error;
+      throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorText(error)}`, `Check user_agent, extra_http_headers and the viewport, then call ${TOOL.start} again.`, { cause: error });
     }
     entry.contexts.add(context);
     entry.crashHooks.set(context, hooks);
+    const release = async (): Promise<void> => {
+      entry.crashHooks.delete(context);
+      entry.contexts.delete(context);
+      await context.close().catch(() => undefined); // already gone with a crashed browser
+      await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
+    };
 
     const bytes = { request: 0, response: 0 };
-    context.on('requestfinished', (req) => {
-      req.sizes().then(
-        (sizes) => {
-          bytes.request += sizes.requestHeadersSize + sizes.requestBodySize;
-          bytes.response += sizes.responseHeadersSize + sizes.responseBodySize;
-        },
-        () => undefined, // the context closed before the sizes arrived; nothing left to count
-      );
-    });
-    context.on('page', (page) => page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).')));
+    let host: ContextHost;
+    try {
+      context.on('requestfinished', (req) => {
+        req.sizes().then(
+          (sizes) => {
+            bytes.request += sizes.requestHeadersSize + sizes.requestBodySize;
+            bytes.response += sizes.responseHeadersSize + sizes.responseBodySize;
+          },
+          () => undefined, // the context closed before the sizes arrived; nothing left to count
+        );
+      });
+      context.on('page', (page) => page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).')));
 
-    const host = await ContextHost.create(context, {
-      downloadsDir: open.downloadsDir,
-      uploadRoots: this.#options.uploadRoots,
-      allowLocalUrls: this.#options.allowLocalUrls,
-      screenshotType: request.screenshot_type,
-    });
-    for (const page of host.tabs()) page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).'));
-    // Dialogs, downloads and popups are handled from the first page on, so none can block the session.
-    installPageHandlers(host);
+      host = await ContextHost.create(context, {
+        downloadsDir: open.downloadsDir,
+        uploadRoots: this.#options.uploadRoots,
+        allowLocalUrls: this.#options.allowLocalUrls,
+        screenshotType: request.screenshot_type,
+        // Half the step's limit, so a busy evaluate_js answers itself (and frees its tab) before the step gives up.
+        evaluateTimeoutMs: Math.min(45_000, Math.floor((this.#options.callLimits ?? DEFAULT_CALL_LIMITS).stepMs / 2)),
+      });
+      for (const page of host.tabs()) page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).'));
+      // Dialogs, downloads and popups are handled from the first page on, so none can block the session.
+      installPageHandlers(host);
+      if (open.signal?.aborted === true) throw new BsmError('E_START_TIMEOUT', 'The session start was given up.', `Call ${TOOL.start} again.`);
+    } catch (error: unknown) {
+      // A start that fails inside the browser gives back everything it took: the context, and the browser if unused.
+      await release();
+      if (error instanceof BsmError) throw error;
+      throw new BsmError('E_BROWSER_LAUNCH', `Could not open the session's first tab: ${errorText(error)}`, `Check user_agent, extra_http_headers and the viewport, then call ${TOOL.start} again.`, { cause: error });
+    }
     if (entry.shared) this.#prepareSpare(entry, browser, contextOptions, optionsKey);
 
+    const limits = this.#options.callLimits ?? DEFAULT_CALL_LIMITS;
     let closed = false;
     return {
       applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
       cdpUrl: null,
       networkBytes: () => ({ ...bytes }),
-      observe: (options) => observe(host, options),
-      step: (action) => step(host, action),
-      scrape: (params, deps) => scrape(host, params, deps),
+      observe: (options) => bounded(host, 'observe', limits.observeMs, () => observe(host, options)),
+      step: (action) => bounded(host, 'step', limits.stepMs, () => step(host, action)),
+      scrape: (params, deps) => bounded(host, 'scrape', limits.scrapeMs, () => scrape(host, params, deps)),
       close: async () => {
         if (closed) return;
         closed = true;
-        entry.crashHooks.delete(context);
-        entry.contexts.delete(context);
-        await context.close().catch(() => undefined); // already gone with a crashed browser
-        await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
+        await release();
       },
     };
   }
@@ -179,7 +206,15 @@ export class LocalDriver implements Driver {
       clearTimeout(spare.timer);
       return undefined;
     }
-    if (spare.key === key) return spare.context;
+    if (spare.key === key) {
+      const context = await spare.context;
+      if (context === undefined) return undefined;
+      // A spare whose tab died (every renderer killed) would hand out a session that can do nothing.
+      if (await spareIsAlive(context)) return context;
+      log('warn', 'discarded a dead spare context');
+      void context.close().catch(() => undefined);
+      return undefined;
+    }
     void spare.context.then((context) => context?.close()).catch(() => undefined); // options changed: it would never fit
     return undefined;
   }
@@ -237,5 +272,17 @@ export class LocalDriver implements Driver {
     } catch {
       // a browser that never launched or already died has nothing left to close
     }
+  }
+}
+
+/** A context and its first tab; the context is closed again when the tab cannot be opened. */
+async function freshContext(browser: Browser, options: BrowserContextOptions): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  try {
+    await context.newPage();
+    return context;
+  } catch (error: unknown) {
+    await context.close().catch(() => undefined);
+    throw error;
   }
 }

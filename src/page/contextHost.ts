@@ -8,6 +8,7 @@ export interface ContextHostOptions {
   uploadRoots?: readonly string[];
   allowLocalUrls?: boolean;
   screenshotType?: PageHost['screenshotType'];
+  evaluateTimeoutMs?: number;
 }
 
 /** A PageHost over one BrowserContext: tabs in the order they opened, the active one followed on close. */
@@ -17,6 +18,7 @@ export class ContextHost implements PageHost {
   readonly uploadRoots: readonly string[];
   readonly allowLocalUrls: boolean;
   readonly screenshotType: PageHost['screenshotType'];
+  readonly evaluateTimeoutMs: number | undefined;
   snapshot: ObserveSnapshot | undefined;
   lastActionId: string | undefined;
   readonly #tabs: Page[] = [];
@@ -28,6 +30,7 @@ export class ContextHost implements PageHost {
     this.uploadRoots = options.uploadRoots ?? [];
     this.allowLocalUrls = options.allowLocalUrls ?? false;
     this.screenshotType = options.screenshotType ?? 'last_action';
+    this.evaluateTimeoutMs = options.evaluateTimeoutMs;
     for (const page of context.pages()) this.#track(page);
     context.on('page', (page) => this.#track(page));
   }

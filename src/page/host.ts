@@ -22,6 +22,8 @@ export interface PageHost {
   readonly screenshotType: 'raw' | 'full' | 'last_action';
   /** The latest observe snapshot; ids are valid only against it. Set by observe, read by step. */
   snapshot: ObserveSnapshot | undefined;
+  /** How long an evaluate_js script may run before the tab is taken for stuck (default 45 s, Notte's limit). */
+  readonly evaluateTimeoutMs?: number;
   /** Id of the element the last step acted on, for `last_action` screenshots. */
   lastActionId: string | undefined;
 }

@@ -7,6 +7,7 @@ import { log } from '../log.js';
 import type { Driver, DriverSession } from '../drivers/driver.js';
 import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
 import { Session } from './session.js';
+import { openWithin } from './startDeadline.js';
 import { checkSupported } from './unsupported.js';
 
 export interface RegistryLimits {
@@ -15,7 +16,11 @@ export interface RegistryLimits {
   /** Length of one "minute" of the API's limits; shorter only in tests. */
   minuteMs: number;
   outputDir: string;
+  /** A session_start waits at most this long for its browser (--start-timeout). */
+  startTimeoutMs?: number;
 }
+
+const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 /** Ended sessions an owner can still ask about; older ones are forgotten. */
 const KEEP_ENDED_PER_OWNER = 50;
@@ -52,9 +57,9 @@ export class SessionRegistry {
       mkdirSync(downloadsDir, { recursive: true });
       // A crash can strike before the Session exists; the hook finds it once it does.
       const ref: { session?: Session } = {};
-      const driver = await this.#driver.open(
-        { sessionId: id, request, proxy, downloadsDir },
-        { onCrash: (reason) => void ref.session?.end('error', 'error', reason) },
+      const driver = await openWithin(
+        (signal) => this.#driver.open({ sessionId: id, request, proxy, downloadsDir, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
+        this.#limits.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       );
       const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
       ref.session = session;

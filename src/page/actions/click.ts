@@ -1,17 +1,15 @@
-import { DEFAULT_ACTION_TIMEOUT_MS } from '../../notte/actions.js';
 import type { ActionOf } from '../../notte/actions.js';
 import type { Target } from '../locate.js';
-import { errorText, isTimeout } from './errors.js';
+import { errorText, isContextGone, isTimeout } from './errors.js';
+import { watchNavigation } from './navigationWatch.js';
 import { name, onTarget } from './target.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
 
-// A click that cannot happen within 3 s will not happen at 15 s either (covered, hidden, detached); failing early
-// keeps the agent moving. An explicit `timeout` is honoured as given.
-const DEFAULT_CLICK_TIMEOUT_MS = 3_000;
-
+// The step's own timeout, whole: on a loaded machine Playwright's actionability checks (and the navigation a
+// click starts) can take seconds, and an inner limit shorter than the agent's would blame the page for it.
 export function clickTimeout(timeout: number): number {
-  return timeout === DEFAULT_ACTION_TIMEOUT_MS ? DEFAULT_CLICK_TIMEOUT_MS : timeout;
+  return timeout;
 }
 
 export type ClickResult = { ok: true; note: string } | { ok: false; message: string; exception: string | null };
@@ -62,14 +60,18 @@ export async function clickTarget(target: Target, timeout: number): Promise<Clic
   if (await isDisabled(target)) {
     return { ok: false, message: `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call observe to check.`, exception: null };
   }
+  const navigation = watchNavigation(target.page);
   try {
     await target.handle.click({ timeout });
     return { ok: true, note: '' };
   } catch (error) {
+    // The click landed and the page is leaving: the document the checks ran in is gone, which is success.
+    if (navigation.started() || isContextGone(error)) return { ok: true, note: ' The page navigated.' };
     if (!isTimeout(error)) {
       return { ok: false, message: `Could not click ${name(target)}: ${errorText(error)}. Call observe again and use a current id.`, exception: errorText(error) };
     }
     const hit = await hitTest(target);
+    if (navigation.started() || hit.state === 'gone') return { ok: true, note: ' The page navigated.' };
     if (hit.state === 'covered') {
       return {
         ok: false,
@@ -90,6 +92,8 @@ export async function clickTarget(target: Target, timeout: number): Promise<Clic
       node.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, view: window }));
     });
     return { ok: true, note: ` (Playwright's click timed out after ${timeout}ms; clicked through JavaScript instead)` };
+  } finally {
+    navigation.stop();
   }
 }
 
@@ -105,7 +109,8 @@ async function isDisabled(target: Target): Promise<boolean> {
     .catch(() => false);
 }
 
-type Hit = { state: 'clear' } | { state: 'hidden' } | { state: 'covered'; by: string };
+/** `gone`: the element's document died under the check (the page navigated), so nothing can be said of it. */
+type Hit = { state: 'clear' } | { state: 'hidden' } | { state: 'gone' } | { state: 'covered'; by: string };
 
 async function hitTest(target: Target): Promise<Hit> {
   return target.handle
@@ -131,5 +136,5 @@ async function hitTest(target: Target): Promise<Hit> {
       const text = ((cover as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim().slice(0, 50); // undefined on SVG: `??` covers it
       return { state: 'covered', by: `<${cover.tagName.toLowerCase()}${id}${cls}>${text === '' ? '' : ` "${text}"`}` };
     })
-    .catch((): Hit => ({ state: 'hidden' }));
+    .catch((error: unknown): Hit => (isContextGone(error) ? { state: 'gone' } : { state: 'hidden' }));
 }

@@ -1,4 +1,5 @@
 import type { ActionOf, DataSpace } from '../../notte/actions.js';
+import { probePage, replaceTab } from '../recover.js';
 import { BsmError } from '../../errors.js';
 import { TOOL } from '../../notte/toolNames.js';
 import { scrape } from '../scrape.js';
@@ -13,7 +14,8 @@ const MAX_RESULT_CHARS = 20_000;
 
 export async function evaluateJs(ctx: ActionContext, action: ActionOf<'evaluate_js'>): Promise<ActionOutcome> {
   const page = ctx.host.page();
-  const run = (code: string): Promise<unknown> => withTimeout(page.evaluate(code), EVALUATE_TIMEOUT_MS);
+  const limitMs = ctx.host.evaluateTimeoutMs ?? EVALUATE_TIMEOUT_MS;
+  const run = (code: string): Promise<unknown> => withTimeout(page.evaluate(code), limitMs);
   let value: unknown;
   try {
     try {
@@ -24,6 +26,12 @@ export async function evaluateJs(ctx: ActionContext, action: ActionOf<'evaluate_
       value = await run(`(async () => {\n${action.code}\n})()`);
     }
   } catch (error) {
+    if (error instanceof ScriptTimeout) {
+      // A busy loop holds the renderer: nothing else can run in that tab until it is replaced.
+      const state = await probePage(page);
+      const replaced = state === 'busy' ? ` ${await replaceTab(ctx.host, page, 'evaluate_js busy loop')}` : '';
+      return failed(`The script was still running after ${limitMs}ms${state === 'busy' ? ' and keeps the page busy (an endless loop?)' : ''}.${replaced}`, errorText(error));
+    }
     return failed(`The script threw: ${errorText(error)}.`, errorText(error));
   }
   const text = render(value);
@@ -43,9 +51,15 @@ function render(value: unknown): string {
   }
 }
 
+class ScriptTimeout extends BsmError {
+  constructor(ms: number) {
+    super('E_TIMEOUT', `The script did not finish within ${ms}ms.`);
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BsmError('E_TIMEOUT', `The script did not finish within ${ms}ms.`)), ms);
+    const timer = setTimeout(() => reject(new ScriptTimeout(ms)), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);

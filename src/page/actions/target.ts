@@ -1,8 +1,8 @@
 import type { InteractionAction } from '../../notte/actions.js';
 import { locate, quote } from '../locate.js';
 import type { Target } from '../locate.js';
-import { errorText } from './errors.js';
-import { failed } from './types.js';
+import { errorText, isContextGone } from './errors.js';
+import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
 
 /**
@@ -22,14 +22,19 @@ export async function onTarget(
   try {
     outcome = await act(target);
   } catch (error) {
-    outcome = failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call observe and try again.`, errorText(error));
+    // The action's own effect took the page away (a submit, a link) before Playwright's checks finished.
+    outcome = isContextGone(error)
+      ? ok(`Did ${action.type} on ${name(target)}. The page navigated.`)
+      : failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call observe and try again.`, errorText(error));
   }
   if (outcome.success && action.press_enter === true) {
     try {
       await target.handle.press('Enter', { timeout: action.timeout });
       outcome = { ...outcome, message: `${outcome.message} Pressed Enter.` };
     } catch (error) {
-      outcome = failed(`${outcome.message} Pressing Enter failed: ${errorText(error)}.`, errorText(error));
+      outcome = isContextGone(error)
+        ? { ...outcome, message: `${outcome.message} Pressed Enter; the page navigated.` }
+        : failed(`${outcome.message} Pressing Enter failed: ${errorText(error)}.`, errorText(error));
     }
   }
   const message = target.note === undefined ? outcome.message : `${capitalize(target.note)}. ${outcome.message}`;
