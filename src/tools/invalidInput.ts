@@ -34,8 +34,15 @@ function sizeOf(value: unknown): number | undefined {
   return undefined;
 }
 
+/** zod's own messages open with these; anything else was written by us in the schema (and never quotes the value). */
+const ZOD_DEFAULT_MESSAGE = /^(Too (big|small)|Invalid|Unrecognized|Expected)/;
+
 function issueText(issue: Issue, context: IssueContext): string {
   const field = fieldName(issue.path);
+  if ((issue.code === 'too_big' || issue.code === 'too_small' || issue.code === 'invalid_format') && !ZOD_DEFAULT_MESSAGE.test(issue.message)) {
+    const own = excerpt(issue.message, 200);
+    return own.includes(String(issue.path.at(-1) ?? '')) ? own : `${field}: ${own}`;
+  }
   const got = valueAt(context.input, issue.path);
   const shown = typeof got === 'string' ? JSON.stringify(excerpt(got)) : excerpt(got);
   const gotText = got === undefined ? '' : `, got ${kindOf(got)}${typeof got === 'object' && got !== null ? '' : ` ${shown}`}`;

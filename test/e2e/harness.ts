@@ -127,7 +127,11 @@ export async function startHttpServer(extra: readonly string[] = [], nodeArgs: r
   const child = spawn(process.execPath, [...nodeArgs, ...serverArgs(tag, ['--port', '0', ...extra])], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`HTTP server did not start: ${stderr}`)), 15_000);
+    // On a loaded machine a start can take long; one that gives up must not leave its server (and browsers) behind.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`HTTP server did not start: ${stderr}`));
+    }, 30_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stderr);
