@@ -73,6 +73,11 @@ export class LocalDriver implements Driver {
   }
 
   async open(open: OpenRequest, hooks: OpenHooks): Promise<DriverSession> {
+    return this.#open(open, hooks, false);
+  }
+
+  /** `retried`: the shared browser this start found died under it, and a fresh one is being tried once. */
+  async #open(open: OpenRequest, hooks: OpenHooks, retried: boolean): Promise<DriverSession> {
     const { request } = open;
     if (request.headless === false && process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) {
       throw new BsmError('E_NOT_SUPPORTED', 'headless: false needs a display, and this server has none (DISPLAY is unset).', 'Start the session with headless: true, or run the server under a display (e.g. xvfb-run).');
@@ -92,7 +97,7 @@ export class LocalDriver implements Driver {
     clearTimeout(entry.lingerTimer);
     entry.opening += 1;
     try {
-      return await this.#openOn(entry, key, open, hooks);
+      return await this.#openOn(entry, key, open, hooks, retried);
     } finally {
       entry.opening -= 1;
       // A failed start could not release the browser while it still counted as opening: do it now.
@@ -100,7 +105,7 @@ export class LocalDriver implements Driver {
     }
   }
 
-  async #openOn(entry: BrowserEntry, key: string, open: OpenRequest, hooks: OpenHooks): Promise<DriverSession> {
+  async #openOn(entry: BrowserEntry, key: string, open: OpenRequest, hooks: OpenHooks, retried: boolean): Promise<DriverSession> {
     const { request } = open;
     let browser: Browser;
     try {
@@ -129,6 +134,11 @@ export class LocalDriver implements Driver {
       // A warm start takes the spare at once; only a start that must build its own context waits its turn.
       context = (await this.#takeSpare(entry, optionsKey)) ?? (await this.#queue.run(() => freshContext(browser, contextOptions), open.signal));
     } catch (error: unknown) {
+      // The browser was killed after this start found it, before its 'disconnected' event: forget it, launch anew.
+      if (!retried && !browser.isConnected() && !(error instanceof BsmError)) {
+        if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
+        return this.#open(open, hooks, true);
+      }
       await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
       if (error instanceof BsmError) throw error;
       throw new BsmError('E_BROWSER_LAUNCH', `Could not open a browser context: ${errorText(error)}`, `Check user_agent, extra_http_headers and the viewport, then call ${TOOL.start} again.`, { cause: error });
