@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -27,6 +29,7 @@ export const OPTIONS = [
   { flag: 'executable-path', env: 'BROWSER_SESSION_MCP_EXECUTABLE_PATH', kind: 'string', default: '', description: 'Chromium or Chrome binary. Default: the first of the usual install locations that exists.' },
   { flag: 'browser-arg', env: 'BROWSER_SESSION_MCP_BROWSER_ARGS', kind: 'list', default: '', split: 'flags', description: 'Extra Chromium flag for every browser the server launches (repeat the flag; in the env var, space-separate whole --flags).' },
   { flag: 'output-dir', env: 'BROWSER_SESSION_MCP_OUTPUT_DIR', kind: 'string', default: '', description: 'Folder for per-session downloads. Default: a fresh folder under the system temp dir.' },
+  { flag: 'data-dir', env: 'BROWSER_SESSION_MCP_DATA_DIR', kind: 'string', default: '', description: 'Folder for what outlives a session: profiles/, vaults/ and recordings/ under it. Default: $XDG_STATE_HOME/browser-session-mcp (~/.local/state/browser-session-mcp).' },
   { flag: 'upload-root', env: 'BROWSER_SESSION_MCP_UPLOAD_ROOTS', kind: 'list', default: '', description: 'Folders upload_file may read from (repeatable). Default: the output dir and the working directory.' },
   { flag: 'allow-local-urls', env: 'BROWSER_SESSION_MCP_ALLOW_LOCAL_URLS', kind: 'bool', default: 'false', description: 'Allow file:, chrome:, view-source: and similar URLs in goto and friends.' },
   { flag: 'start-timeout', env: 'BROWSER_SESSION_MCP_START_TIMEOUT', kind: 'int', default: '45', description: 'Seconds a session_start may wait for its browser (in line behind other starts, then launching) before it fails with E_START_TIMEOUT; below the MCP SDK client\'s 60 s request timeout, so the client hears why.' },
@@ -56,6 +59,7 @@ export const ConfigSchema = z.object({
   executablePath: z.string().optional(),
   browserArgs: z.array(z.string()),
   outputDir: z.string().optional(),
+  dataDir: z.string().min(1),
   uploadRoots: z.array(z.string()),
   allowLocalUrls: z.boolean(),
   startTimeoutSeconds: z.number().int().positive(),
@@ -111,6 +115,13 @@ function toOptionalString(value: string | string[] | boolean): string | undefine
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** The XDG state dir: profiles and vaults are state a person keeps, not a cache to throw away. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const state = env['XDG_STATE_HOME'];
+  const base = state !== undefined && state !== '' ? state : join(env['HOME'] ?? homedir(), '.local', 'state');
+  return join(base, 'browser-session-mcp');
+}
+
 /** Flags win over env vars, env vars over defaults. Throws with the flag's name when a value is off. */
 export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.env): Config {
   const value = (flag: OptionName): string | string[] | boolean => {
@@ -129,6 +140,7 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     executablePath: toOptionalString(value('executable-path')),
     browserArgs: toList(value('browser-arg')),
     outputDir: toOptionalString(value('output-dir')),
+    dataDir: toOptionalString(value('data-dir')) ?? defaultDataDir(env),
     uploadRoots: toList(value('upload-root')),
     allowLocalUrls: value('allow-local-urls') === true,
     startTimeoutSeconds: toInt('start-timeout', value('start-timeout')),

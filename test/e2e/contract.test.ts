@@ -13,8 +13,12 @@ import type { HttpServer, StdioServer } from './harness.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
-/** The budget every model turn pays for our tool definitions (issue 7). */
+/** The budget every model turn pays for the seven session tools (issue 7). */
 const TOOL_DEFINITION_BUDGET = 2_500;
+/** The seven tools the 2,500 budget covers; state, replay and other tools are added on top. */
+const CORE_TOOLS = ['session_start', 'session_status', 'session_stop', 'session_list', 'observe', 'step', 'scrape'];
+/** Every tool together stays under @playwright/mcp's 3,745 (its 25 tools), so we stay the cheaper listing. */
+const ALL_TOOLS_BUDGET = 3_600;
 
 /** Step fields accepted for Notte compatibility that do nothing here, so tools/list leaves them out. */
 const STEP_UNADVERTISED = ['captcha_type', 'instructions', 'response_format', 'limit', 'timedelta', 'only_unread', 'text_label', 'category', 'description'];
@@ -55,7 +59,7 @@ describe('the contract a model reads: tools/list', () => {
   });
 
   it('is the same over stdio and HTTP', () => {
-    expect(overStdio.length).toBe(7);
+    for (const name of CORE_TOOLS) expect(overStdio.map((tool) => tool.name)).toContain(name);
     expect(overHttp).toEqual(overStdio);
   });
 
@@ -116,9 +120,10 @@ describe('the contract a model reads: tools/list', () => {
     expect(section).toContain('| `clear_before_fill` | boolean = `true` |');
   });
 
-  it(`costs a model at most ${TOOL_DEFINITION_BUDGET} o200k tokens per turn`, () => {
-    const total = toolDefinitionTokens(overStdio);
-    expect(total).toBeLessThanOrEqual(TOOL_DEFINITION_BUDGET);
-    expect(total).toBeGreaterThan(1_000); // a listing that lost its fields would be cheap, and wrong
+  it(`costs a model at most ${TOOL_DEFINITION_BUDGET} o200k tokens per turn for the session tools, ${ALL_TOOLS_BUDGET} for all`, () => {
+    const core = toolDefinitionTokens(overStdio.filter((tool) => CORE_TOOLS.includes(tool.name)));
+    expect(core).toBeLessThanOrEqual(TOOL_DEFINITION_BUDGET);
+    expect(core).toBeGreaterThan(1_000); // a listing that lost its fields would be cheap, and wrong
+    expect(toolDefinitionTokens(overStdio)).toBeLessThanOrEqual(ALL_TOOLS_BUDGET);
   });
 });
