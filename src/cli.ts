@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
   const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
-  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000 });
+  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [] });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let shuttingDown = false;

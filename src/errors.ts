@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'E_PAGE_CHANGED'
   | 'E_NO_TAB'
   | 'E_TIMEOUT'
+  | 'E_ACTION_DISABLED'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {

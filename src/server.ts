@@ -6,7 +6,7 @@ import { log } from './log.js';
 import type { SessionRegistry } from './sessions/registry.js';
 import { ownerView } from './sessions/view.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
-import { TOOLS } from './tools/index.js';
+import { toolsFor } from './tools/index.js';
 import { sdkInputSchema } from './tools/wire.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
@@ -63,6 +63,6 @@ export function createServer(registry: SessionRegistry, owner: string): McpServe
       };
     },
   };
-  for (const tool of TOOLS) register(server, tool, ctx);
+  for (const tool of toolsFor(registry.disabledActions)) register(server, tool, ctx);
   return server;
 }

@@ -5,6 +5,7 @@ import { BsmError, errorMessage, excerpt } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
 import { log } from '../log.js';
 import type { Driver, DriverSession } from '../drivers/driver.js';
+import type { Action } from '../notte/actions.js';
 import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
 import { Session } from './session.js';
 import { openWithin } from './startDeadline.js';
@@ -19,6 +20,8 @@ export interface RegistryLimits {
   outputDir: string;
   /** A session_start waits at most this long for its browser (--start-timeout). */
   startTimeoutMs?: number;
+  /** Action types the operator turned off (--no-evaluate), refused for every client and transport. */
+  disabledActions?: readonly Action['type'][];
 }
 
 const DEFAULT_START_TIMEOUT_MS = 45_000;
@@ -100,6 +103,17 @@ export class SessionRegistry {
   }
 
   /** Runs one page operation on an active session, after checking its limits. */
+  /** The action types step refuses on this server. */
+  get disabledActions(): readonly Action['type'][] {
+    return this.#limits.disabledActions ?? [];
+  }
+
+  /** Refuses an action the operator turned off, before the session's browser sees it. */
+  checkAction(action: Action): void {
+    if (!this.disabledActions.includes(action.type)) return;
+    throw new BsmError('E_ACTION_DISABLED', `${action.type} is turned off on this server (its operator started it with --no-evaluate).`, `Use the other ${TOOL.step} actions, or ${TOOL.scrape} to read the page.`);
+  }
+
   async run<T>(owner: string, sessionId: string, op: (driver: DriverSession) => Promise<T>, record: (result: T) => SessionStep): Promise<T> {
     const session = this.get(owner, sessionId);
     await this.#expire(session);

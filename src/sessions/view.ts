@@ -42,7 +42,10 @@ function scrapeStep(result: ScrapeResult): SessionStep {
 }
 
 export function ownerView(registry: SessionRegistry, owner: string): SessionsView {
-  const step = (sessionId: string, action: Action): Promise<StepResult> => registry.run(owner, sessionId, (driver) => driver.step(action), executionStep);
+  const step = async (sessionId: string, action: Action): Promise<StepResult> => {
+    registry.checkAction(action);
+    return registry.run(owner, sessionId, (driver) => driver.step(action), executionStep);
+  };
   return {
     async start(request) {
       const session = await registry.start(owner, request);

@@ -4,7 +4,14 @@ import { sessionList } from './sessionList.js';
 import { sessionStart } from './sessionStart.js';
 import { sessionStatus } from './sessionStatus.js';
 import { sessionStop } from './sessionStop.js';
-import { step } from './step.js';
+import type { Tool } from './defineTool.js';
+import { step, stepWithoutEvaluate } from './step.js';
 
 /** Every tool, in the order clients list them: the loop an agent runs, start to stop. */
 export const TOOLS = [sessionStart, observe, step, scrape, sessionStatus, sessionList, sessionStop] as const;
+
+/** The tools as this server offers them: an action the operator turned off is said so in step's listing. */
+export function toolsFor(disabledActions: readonly string[]): readonly Tool[] {
+  if (!disabledActions.includes('evaluate_js')) return TOOLS;
+  return TOOLS.map((tool) => (tool === step ? stepWithoutEvaluate : tool));
+}

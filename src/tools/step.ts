@@ -5,6 +5,7 @@ import { MAX_ITEMS, MAX_NAME, MAX_PAYLOAD, MAX_TEXT, MAX_URL, UNADVERTISED } fro
 import { sessionIdArg } from '../notte/session.js';
 import { TOOL } from '../notte/toolNames.js';
 import { defineTool } from './defineTool.js';
+import type { ToolDefinition } from './defineTool.js';
 import { invalidInput } from './invalidInput.js';
 
 const str = (max: number): z.ZodString => z.string().max(max);
@@ -76,7 +77,7 @@ function invalidInputThrow(what: string, issues: z.core.$ZodIssue[], input: unkn
   throw invalidInput(what, issues, { input, doc }, fix);
 }
 
-export const step = defineTool({
+const stepDefinition = {
   name: TOOL.step,
   title: 'Act on the page',
   description:
@@ -89,4 +90,13 @@ export const step = defineTool({
     const result = await ctx.sessions.step(session_id, toAction(flat));
     return { text: result.text, structured: { ...result.result, changes: result.changes } };
   },
+} satisfies ToolDefinition<typeof StepInput, z.ZodObject>;
+
+export const step = defineTool(stepDefinition);
+
+/** step on a server started with --no-evaluate: the model is told up front, in the listing, not by a refusal. */
+export const stepWithoutEvaluate = defineTool({
+  ...stepDefinition,
+  description: `${stepDefinition.description} evaluate_js is off on this server.`,
+  input: StepInput.extend({ code: str(MAX_PAYLOAD).optional().describe('evaluate_js: off on this server.') }),
 });

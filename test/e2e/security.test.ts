@@ -93,6 +93,35 @@ describe('chrome_args with --allow-chrome-args', () => {
   });
 });
 
+describe('--no-evaluate', () => {
+  it('says so in step\'s listing and refuses evaluate_js before the page runs it, while other actions work', async () => {
+    const locked = await startStdio(['--no-evaluate']);
+    try {
+      const listed = (await locked.client.listTools()).tools.find((tool) => tool.name === 'step');
+      expect(listed?.description).toContain('evaluate_js is off on this server.');
+      const code = (listed?.inputSchema.properties ?? {})['code'] as { description?: string } | undefined;
+      expect(code?.description).toBe('evaluate_js: off on this server.');
+      const id = await startSession(locked.client, { url: pages.setContent('/no-eval', '<h1>untouched</h1>') });
+      const refused = await call(locked.client, 'step', { session_id: id, type: 'evaluate_js', code: 'document.title = "ran"' });
+      expect(refused.isError).toBe(true);
+      expect(refused.text).toMatch(/^E_ACTION_DISABLED: evaluate_js is turned off on this server \(its operator started it with --no-evaluate\)\. Use the other step actions, or scrape to read the page\.$/);
+      const page = await call(locked.client, 'observe', { session_id: id });
+      expect(page.text).toContain('untouched');
+      expect(page.structured['metadata']).toMatchObject({ title: '/no-eval' });
+      const scrolled = await call(locked.client, 'step', { session_id: id, type: 'wait', time_ms: 10 });
+      expect(scrolled.structured['success'], scrolled.text).toBe(true);
+    } finally {
+      await locked.close();
+      await locked.exited;
+    }
+  });
+
+  it('is on by default: the same listing offers evaluate_js without the note', async () => {
+    const listed = (await server.client.listTools()).tools.find((tool) => tool.name === 'step');
+    expect(listed?.description).not.toContain('off on this server');
+  });
+});
+
 describe('local URLs inside pages', () => {
   it('observes and scrapes a page that frames file: and chrome: URLs within its budget, showing the frames as blocked', async () => {
     const url = pages.setContent('/frames', '<h1>Framed</h1><iframe src="file:///etc/passwd"></iframe><iframe src="chrome://version"></iframe><iframe src="view-source:http://127.0.0.1/"></iframe><button>After frames</button>');
