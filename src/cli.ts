@@ -6,8 +6,10 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { OPTIONS, helpText, resolveConfig } from './config.js';
 import type { Config } from './config.js';
+import type { Driver } from './drivers/driver.js';
 import { findChromium } from './drivers/chromium.js';
 import { LocalDriver } from './drivers/local.js';
+import { notteDriverFrom } from './drivers/notte/fromConfig.js';
 import { BsmError, errorMessage } from './errors.js';
 import { startHttp } from './http.js';
 import { log, setLogLevel } from './log.js';
@@ -70,13 +72,19 @@ async function main(): Promise<void> {
   setLogLevel(config.logLevel);
   // A server that can never launch a browser would fail every session_start: say so now, once.
   try {
-    findChromium(config.executablePath);
+    if (config.backend === 'local') findChromium(config.executablePath);
   } catch (error: unknown) {
     fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
   }
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
-  const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
+  const local = config.backend === 'local' ? new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } }) : undefined;
+  let driver: Driver;
+  try {
+    driver = local ?? notteDriverFrom(config, process.env);
+  } catch (error: unknown) {
+    fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
+  }
   const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [] });
 
   let closeTransport: () => Promise<void> = async () => undefined;
@@ -100,7 +108,7 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (error) => log('error', 'uncaught exception', { error: errorMessage(error), stack: error.stack }));
 
   // After the handshake and the first tools/list, which must not wait for it.
-  setTimeout(() => driver.prewarm(), 1_000).unref();
+  if (local !== undefined) setTimeout(() => local.prewarm(), 1_000).unref();
 
   if (config.port !== undefined) {
     const http = await startHttp(config, registry).catch((error: unknown) => fatal(listenFailure(error, config)));

@@ -9,6 +9,8 @@ export interface DriverSession {
   /** What the session's browser really applied, echoed in SessionResponse. */
   readonly applied: { viewportWidth: number | null; viewportHeight: number | null; userAgent: string | null; proxies: boolean };
   readonly cdpUrl: string | null;
+  /** Where a person can watch the session live, when the backend offers it. */
+  readonly viewerUrl?: string | null;
   networkBytes(): { request: number; response: number };
   observe(options: ObserveOptions): Promise<ObserveResult>;
   step(action: Action): Promise<StepResult>;
@@ -32,6 +34,11 @@ export interface OpenRequest {
 }
 
 export interface Driver {
+  /**
+   * Refuses start fields this backend cannot honour and returns the proxy to use; without it the registry applies
+   * the local backend's rules (sessions/unsupported.ts).
+   */
+  checkRequest?(request: SessionStartRequest): ProxySettings | undefined;
   open(request: OpenRequest, hooks: OpenHooks): Promise<DriverSession>;
   /** Closes browsers that no session uses any more (a conversation just ended). */
   releaseIdle(): Promise<void>;

@@ -65,7 +65,8 @@ async function runWithRetry(page: Page, selector: string | null, args: InPageArg
   }
 }
 
-function headerLine(result: InPageResult, window: MarkdownWindow | undefined, input: ScrapeInput): string {
+/** Shared with the Notte driver (as are the two below), so a scrape reads the same whichever backend ran it. */
+export function headerLine(result: Pick<InPageResult, 'url' | 'title'>, window: MarkdownWindow | undefined, input: ScrapeInput): string {
   const title = result.title === '' ? '' : ` "${result.title}"`;
   const scope = [input.selector ? `selector ${input.selector}` : '', input.only_main_content ? 'main content' : ''].filter((s) => s !== '').join(', ');
   const part = window === undefined || (window.start === 0 && window.nextCursor === undefined)
@@ -74,12 +75,12 @@ function headerLine(result: InPageResult, window: MarkdownWindow | undefined, in
   return `Scraped ${result.url}${title}${scope === '' ? '' : ` (${scope})`}${part}`;
 }
 
-function structuredLines(structured: StructuredData): string[] {
+export function structuredLines(structured: StructuredData): string[] {
   if (!structured.success) return [`Structured data: failed. ${structured.error ?? ''}`];
   return ['Structured data:', '```json', JSON.stringify(structured.data, null, 1), '```'];
 }
 
-function imageLine(image: ImageData): string {
+export function imageLine(image: ImageData): string {
   return `- ${image.category ?? 'image'}: ${image.url ?? '(inline)'}${image.description === undefined ? '' : ` — ${image.description}`}`;
 }
 

@@ -234,7 +234,8 @@ function resolved(action: Action, outcome: ActionOutcome): ResolvedAction {
 // ---------------------------------------------------------------------------------------------------------------
 // The model's summary
 
-function summarize(result: ExecutionResult, changes: StepChanges, beforeUrl: string | undefined): string {
+/** Shared with the Notte driver, so a step answers in the same words whichever backend ran it. */
+export function summarize(result: ExecutionResult, changes: StepChanges, beforeUrl: string | undefined): string {
   const effects: string[] = [];
   const where = shortUrl(changes.url, beforeUrl);
   const titled = changes.title === '' ? '' : ` (${JSON.stringify(changes.title)})`;

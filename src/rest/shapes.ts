@@ -24,6 +24,16 @@ export function notteAction(action: ObservedAction): Record<string, unknown> {
   return base;
 }
 
+/**
+ * The description a model reads: the text channel without its header line (the header is rendered from metadata).
+ * Notte's SDKs hand space.description to a model as it is, and a Notte-backed MCP server (--backend notte) puts
+ * the same header back on, so it answers in the very words of a local session.
+ */
+function readableDescription(result: ObserveResult): string {
+  const newline = result.text.indexOf('\n');
+  return newline < 0 ? result.observation.space.description : result.text.slice(newline + 1);
+}
+
 export function notteObservation(result: ObserveResult, timing: Timing): Record<string, unknown> {
   const { metadata, space } = result.observation;
   return {
@@ -31,7 +41,7 @@ export function notteObservation(result: ObserveResult, timing: Timing): Record<
     metadata,
     screenshot: { raw: result.screenshot?.toString('base64') ?? '', bboxes: [], last_action_id: null },
     space: {
-      description: space.description,
+      description: readableDescription(result),
       interaction_actions: space.interaction_actions.map(notteAction),
       category: space.category ?? null,
     },
@@ -43,7 +53,8 @@ export function notteExecution(result: StepResult, timing: Timing): Record<strin
   const { action, success, message } = result.result;
   const data = result.result.data ?? null;
   const exception = success ? null : (result.result.exception ?? message);
-  return { action, success, message, data, exception, started_at: result.result.started_at ?? timing.started_at, ended_at: result.result.ended_at ?? timing.ended_at };
+  // `changes` is ours (what the action did to the page); Notte's SDK ignores fields it does not know.
+  return { action, success, message, data, exception, started_at: result.result.started_at ?? timing.started_at, ended_at: result.result.ended_at ?? timing.ended_at, changes: result.changes };
 }
 
 export function notteDataSpace(result: ScrapeResult): Record<string, unknown> {

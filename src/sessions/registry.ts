@@ -52,7 +52,7 @@ export class SessionRegistry {
 
   async start(owner: string, request: SessionStartRequest): Promise<Session> {
     if (this.#shuttingDown) throw new BsmError('E_SHUTTING_DOWN', 'The server is shutting down.', 'Reconnect and try again.');
-    const proxy = checkSupported(request);
+    const proxy = this.#driver.checkRequest !== undefined ? this.#driver.checkRequest(request) : checkSupported(request);
     checkStartRequest(request);
     await this.reap();
     this.#reserve(owner);

@@ -134,7 +134,7 @@ export class Session {
       network_request_bytes: bytes.request,
       network_response_bytes: bytes.response,
       cdp_url: this.#driver.cdpUrl,
-      viewer_url: null,
+      viewer_url: this.#driver.viewerUrl ?? null,
       system_hidden: false,
     };
   }

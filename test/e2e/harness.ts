@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { chromiumPath, TEST_BROWSER_ARGS } from '../fixtures/chromium.js';
@@ -85,10 +85,11 @@ export interface StdioServer {
   close(): Promise<void>;
 }
 
-export async function startStdio(extra: readonly string[] = [], clientOptions?: ClientOptions): Promise<StdioServer> {
+/** `env` adds to the server's environment (the SDK otherwise passes only a safe default set). */
+export async function startStdio(extra: readonly string[] = [], clientOptions?: ClientOptions, env: Record<string, string> = {}): Promise<StdioServer> {
   assertBuilt();
   const tag = randomUUID();
-  const transport = new StdioClientTransport({ command: process.execPath, args: serverArgs(tag, extra), stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: serverArgs(tag, extra), stderr: 'pipe', env: { ...getDefaultEnvironment(), ...env } });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
