@@ -15,6 +15,7 @@ import { createServer } from './server.js';
 import { SessionRegistry } from './sessions/registry.js';
 import { GuardedStdioTransport } from './stdioTransport.js';
 import { VERSION } from './version.js';
+import { runVaultCli, vaultStore } from './vault/cli.js';
 
 /** Signals and EOF must end the process within 5 s even when a browser does not answer. */
 const SHUTDOWN_DEADLINE_MS = 4_000;
@@ -53,6 +54,8 @@ function parseCli(argv: string[]): Config | 'help' | 'version' {
 }
 
 async function main(): Promise<void> {
+  // `browser-session-mcp vault …` manages vaults and exits; it never starts a server.
+  if (process.argv[2] === 'vault') return runVaultCli(process.argv.slice(3));
   let config: Config | 'help' | 'version';
   try {
     config = parseCli(process.argv.slice(2));
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
   const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
-  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000 });
+  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, vaults: vaultStore(config) });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let shuttingDown = false;

@@ -2,6 +2,7 @@ import type { Action } from '../notte/actions.js';
 import type { ObserveOptions, ObserveResult } from '../page/observe.js';
 import type { ScrapeDeps, ScrapeParams, ScrapeResult } from '../page/scrape.js';
 import type { StepResult } from '../page/step.js';
+import type { SecretSource } from '../page/secrets.js';
 import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
 
 /** What a session needs from a backend: the page operations, its byte counters, and a way to end it. */
@@ -11,7 +12,8 @@ export interface DriverSession {
   readonly cdpUrl: string | null;
   networkBytes(): { request: number; response: number };
   observe(options: ObserveOptions): Promise<ObserveResult>;
-  step(action: Action): Promise<StepResult>;
+  /** `secrets`: the session's vault for this step; a driver that cannot honour it must refuse placeholders, not type them. */
+  step(action: Action, secrets?: SecretSource): Promise<StepResult>;
   scrape(params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
   /** Releases the session's context (and its own browser, if it has one). Safe to call twice. */
   close(): Promise<void>;

@@ -195,7 +195,7 @@ export class LocalDriver implements Driver {
       cdpUrl: null,
       networkBytes: () => ({ ...bytes }),
       observe: (options) => bounded(host, 'observe', limits.observeMs, () => observe(host, options)),
-      step: (action) => bounded(host, 'step', limits.stepMs, () => step(host, action)),
+      step: (action, secrets) => bounded(host, 'step', limits.stepMs, () => step(host, action, secrets)),
       scrape: (params, deps) => bounded(host, 'scrape', limits.scrapeMs, () => scrape(host, params, deps)),
       close: async () => {
         if (closed) return;

@@ -10,6 +10,8 @@ import { Session } from './session.js';
 import { openWithin } from './startDeadline.js';
 import { checkStartRequest } from './startChecks.js';
 import { checkSupported } from './unsupported.js';
+import { openSessionVault } from '../vault/attach.js';
+import type { VaultStore } from '../vault/store.js';
 
 export interface RegistryLimits {
   maxSessions: number;
@@ -19,6 +21,8 @@ export interface RegistryLimits {
   outputDir: string;
   /** A session_start waits at most this long for its browser (--start-timeout). */
   startTimeoutMs?: number;
+  /** Where vault_id is looked up (`<data-dir>/vaults`). */
+  vaults?: VaultStore;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 45_000;
@@ -51,6 +55,7 @@ export class SessionRegistry {
     if (this.#shuttingDown) throw new BsmError('E_SHUTTING_DOWN', 'The server is shutting down.', 'Reconnect and try again.');
     const proxy = checkSupported(request);
     checkStartRequest(request);
+    const vault = openSessionVault(this.#limits.vaults, request.vault_id);
     await this.reap();
     this.#reserve(owner);
     try {
@@ -66,7 +71,7 @@ export class SessionRegistry {
         rmSync(join(this.#limits.outputDir, id), { recursive: true, force: true }); // a failed start leaves nothing behind
         throw error;
       });
-      const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
+      const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date(), vault });
       ref.session = session;
       this.#sessions.set(id, session);
       log('info', 'session started', { session_id: id });
