@@ -102,3 +102,23 @@ describe('redactor', () => {
     expect(redactDeep({ a: [{ b: `${secret}!` }], n: 3 })).toEqual({ a: [{ b: '{{vault.password}}!' }], n: 3 });
   });
 });
+
+describe('log lines', () => {
+  it('are redacted before they reach stderr', async () => {
+    const { log } = await import('../../src/log.js');
+    registerSecret('log-secret-9876', '{{vault.password}}');
+    const written: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write; // captures the one line log() writes, then is put back
+    try {
+      log('warn', 'a page said log-secret-9876', { echoed: 'x"log-secret-9876"', url: `https://x.test/?p=${encodeURIComponent('log-secret-9876')}` });
+    } finally {
+      process.stderr.write = original;
+    }
+    expect(written.join('')).not.toContain('log-secret-9876');
+    expect(written.join('')).toContain('a page said {{vault.password}}');
+  });
+});
