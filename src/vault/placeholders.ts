@@ -2,9 +2,6 @@
 export const PLACEHOLDER_FIELDS = ['username', 'email', 'password', 'mfa', 'card_holder_name', 'card_number', 'card_cvv', 'card_full_expiration'] as const;
 export type PlaceholderField = (typeof PLACEHOLDER_FIELDS)[number];
 
-/** Fields whose values the model must never read back (username and email are shown to it, masked or not). */
-export const SECRET_FIELDS: ReadonlySet<PlaceholderField> = new Set(['password', 'mfa', 'card_number', 'card_cvv']);
-
 export const placeholder = (field: PlaceholderField): string => `{{vault.${field}}}`;
 
 const ANY = /\{\{\s*vault\.([a-z_]+)\s*\}\}/g;

@@ -5,7 +5,7 @@
  * scrape either. Values shorter than MIN_CHARS are not matched in free text (a 3-digit CVV would blank out
  * every "123" on every page); the placeholders themselves never carry a secret.
  */
-const MIN_CHARS = 6;
+const MIN_CHARS = 4;
 /** One-time codes are secrets only while they are valid; older ones are dropped so the list stays short. */
 const MAX_CODES = 64;
 

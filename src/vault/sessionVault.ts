@@ -2,7 +2,7 @@ import { BsmError } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
 import type { SecretResolution, SecretSource } from '../page/secrets.js';
 import { originMatches } from './origin.js';
-import { PLACEHOLDER_FIELDS, SECRET_FIELDS, hasPlaceholder, isPlaceholderField, placeholder, placeholdersIn, substitute } from './placeholders.js';
+import { PLACEHOLDER_FIELDS, hasPlaceholder, isPlaceholderField, placeholder, placeholdersIn, substitute } from './placeholders.js';
 import type { PlaceholderField } from './placeholders.js';
 import { registerCode, registerSecret } from './redact.js';
 import { base32Decode, totp } from './totp.js';
@@ -15,6 +15,16 @@ export interface CredentialListing {
   email?: string;
   placeholders: string[];
 }
+
+/**
+ * Notte's own placeholders (notte_core/credentials/base.py): a fill whose whole value is one of them takes the vault
+ * value, as on Notte, so agents written for Notte work unchanged.
+ */
+const NOTTE_PLACEHOLDERS = new Map<string, PlaceholderField>([
+  ['user@example.org', 'email'], ['cooljohnny1567', 'username'], ['mycoolpassword', 'password'], ['999779', 'mfa'],
+  ['John Doe', 'card_holder_name'], ['4242 4242 4242 4242', 'card_number'], ['[CardCVVPlaceholder]', 'card_cvv'],
+  ['[CardExpirationPlaceholder]', 'card_full_expiration'],
+]);
 
 const CARD_FIELDS: PlaceholderField[] = ['card_holder_name', 'card_number', 'card_cvv', 'card_full_expiration'];
 
@@ -45,6 +55,8 @@ export class SessionVault {
     this.#contents = contents;
     for (const credential of contents.credentials) {
       registerSecret(credential.password, placeholder('password'));
+      // The model sees the email masked only, so the page's own echo of it is masked too.
+      if (credential.email !== null) registerSecret(credential.email, placeholder('email'));
       if (credential.mfa_secret !== null) registerSecret(credential.mfa_secret, '{{vault.mfa_secret}}');
     }
     const card = contents.card;
@@ -127,22 +139,23 @@ export class StepSecrets implements SecretSource {
   }
 
   resolve(value: string, frameUrl: string): SecretResolution {
+    const notte = NOTTE_PLACEHOLDERS.get(value);
+    if (notte !== undefined) return this.resolve(placeholder(notte), frameUrl);
     if (!hasPlaceholder(value)) return { ok: true, value, secret: false };
     const unknown = placeholdersIn(value).filter((name) => !isPlaceholderField(name));
     if (unknown.length > 0) return this.#refuse(`{{vault.${unknown[0] ?? ''}}} is not a vault placeholder (known: ${PLACEHOLDER_FIELDS.join(', ')})`);
     let problem: string | undefined;
-    let secret = false;
     const filled = substitute(value, (field) => {
       const got = this.#vault.valueFor(field, frameUrl);
       if (!got.ok) {
         problem ??= got.message;
         return '';
       }
-      if (SECRET_FIELDS.has(field)) secret = true;
       return got.value;
     });
     if (problem !== undefined) return this.#refuse(problem);
-    return { ok: true, value: filled, secret };
+    // Even a username is reported by length only: the fill message never spells what the vault typed.
+    return { ok: true, value: filled, secret: true };
   }
 
   #refuse(why: string): SecretResolution {

@@ -14,6 +14,8 @@ const PASSWORD = 'Tr0ub4dor&3 "horse" <staple>';
 const MFA_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DP';
 const USERNAME = 'ada.lovelace';
 const EMAIL = 'ada.lovelace@example.org';
+const CARD = '5555 4444 3333 1111';
+const CVV = '7391';
 const KEY = Buffer.alloc(32, 0x5a).toString('base64');
 const OTHER_KEY = Buffer.alloc(32, 0x33).toString('base64');
 
@@ -91,6 +93,13 @@ function servePages(): void {
   });
   phishing.setContent('/login', `<h1>Sign in (not really)</h1><form><label>Username <input name="username" autocomplete="username"></label>
     <label>Password <input name="password" type="text" autocomplete="current-password"></label><button type="button">Sign in</button></form>`);
+  pages.setRoute('/pay', (req, res) => {
+    if (req.method !== 'POST') {
+      return page(res, `<form method="post" action="/pay"><label>Card number <input name="cc" autocomplete="cc-number"></label>
+        <label>CVC <input name="cvc" autocomplete="cc-csc"></label><button>Pay</button></form>`);
+    }
+    void readForm(req).then((form) => page(res, `<p>Charged card ${html(form.get('cc') ?? '')} (cvc ${html(form.get('cvc') ?? '')}).</p>`));
+  });
   phishing.setContent('/frame', `<label>Password <input name="pw" type="text"></label>`);
   pages.setContent('/framed', `<h1>Bank with a widget</h1><iframe src="${phishing.url('/frame')}" width="400" height="100"></iframe>`);
 }
@@ -211,6 +220,23 @@ describe('logging in with placeholders only', () => {
     expect(echoed.text).toContain('{{vault.password}}');
   });
 
+  it('takes Notte\'s own placeholders, and fills the card by its placeholders', async () => {
+    expect(vaultCli(['add-card', vaultId, '--holder', 'Ada Lovelace', '--expiration', '12/30', '--url', pages.origin, '--vault-key-file', keyFile], `${CARD}\n${CVV}\n`).status).toBe(0);
+    const carded = await startSession(server.client, { vault_id: vaultId, url: pages.url('/login') });
+    const login = await send('observe', { session_id: carded });
+    const notte = await send('step', { session_id: carded, type: 'fill', id: idOf(login, 'Password'), value: 'mycoolpassword' });
+    expect(notte.structured['success'], notte.text).toBe(true);
+    expect(notte.text).toContain(`with ${PASSWORD.length} characters`);
+    await send('step', { session_id: carded, type: 'goto', url: pages.url('/pay') });
+    const card = await send('step', { session_id: carded, type: 'form_fill', value: { cc_number: '{{vault.card_number}}', cc_cvv: '{{vault.card_cvv}}' } });
+    expect(card.structured['success'], card.text).toBe(true);
+    const pay = await send('observe', { session_id: carded });
+    expect(pay.structured['vault']).toContainEqual({ url: pages.origin, placeholders: ['{{vault.card_holder_name}}', '{{vault.card_number}}', '{{vault.card_cvv}}', '{{vault.card_full_expiration}}'] });
+    await send('step', { session_id: carded, type: 'click', id: idOf(pay, 'Pay') });
+    expect((await send('scrape', { session_id: carded })).text).toContain('Charged card {{vault.card_number}} (cvc {{vault.card_cvv}}).');
+    await send('session_stop', { session_id: carded });
+  });
+
   it('refuses evaluate_js in a session with a vault', async () => {
     const script = await send('step', { session_id: sessionId, type: 'evaluate_js', code: 'window.lastPassword' });
     expect(script.isError).toBe(true);
@@ -252,7 +278,7 @@ describe('logging in with placeholders only', () => {
   it('never let a secret out: not in one answer, not in the whole stderr', async () => {
     await send('session_stop', { session_id: sessionId });
     expect(codes.length).toBeGreaterThan(0);
-    const secrets = [PASSWORD, encodeURIComponent(PASSWORD), encodeURIComponent(PASSWORD).replace(/%20/g, '+'), html(PASSWORD), JSON.stringify(PASSWORD).slice(1, -1), MFA_SECRET, ...codes];
+    const secrets = [PASSWORD, encodeURIComponent(PASSWORD), encodeURIComponent(PASSWORD).replace(/%20/g, '+'), html(PASSWORD), JSON.stringify(PASSWORD).slice(1, -1), MFA_SECRET, CARD, CVV, EMAIL, ...codes];
     const stderr = server.stderr();
     expect(stderr).toContain('session started');
     for (const secret of secrets) {
