@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { BsmError, errorMessage, errorText, excerpt } from './errors.js';
 import { TOOL } from './notte/toolNames.js';
 import { log } from './log.js';
-import { redactResult } from './vault/redact.js';
+import { redactResult, redactText } from './vault/redact.js';
 import type { SessionRegistry } from './sessions/registry.js';
 import { ownerView } from './sessions/view.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
@@ -57,10 +57,11 @@ export function createServer(registry: SessionRegistry, owner: string): McpServe
     get sample() {
       if (server.server.getClientCapabilities()?.sampling === undefined) return undefined;
       return async (request: { system: string; prompt: string; maxTokens: number }): Promise<string> => {
+        // Page text goes to the client's model here too, so it passes the vault redactor like a tool result.
         const result = await server.server.createMessage({
-          systemPrompt: request.system,
+          systemPrompt: redactText(request.system),
           maxTokens: request.maxTokens,
-          messages: [{ role: 'user', content: { type: 'text', text: request.prompt } }],
+          messages: [{ role: 'user', content: { type: 'text', text: redactText(request.prompt) } }],
         });
         const content = Array.isArray(result.content) ? result.content : [result.content];
         return content.map((part) => (part.type === 'text' ? part.text : '')).join('');

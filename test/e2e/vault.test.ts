@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, totp } from '../../src/vault/totp.js';
 import { PageServer } from '../fixtures/pageServer.js';
 import { CLI, call, chromiumProcesses, startHttpServer, startSession, startStdio } from './harness.js';
-import type { StdioServer, ToolCall } from './harness.js';
+import type { HttpServer, StdioServer, ToolCall } from './harness.js';
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 // Characters that HTML, URLs and JSON each spell differently, so every echo of it takes another form.
 const PASSWORD = 'Tr0ub4dor&3 "horse" <staple>';
@@ -288,6 +289,48 @@ describe('logging in with placeholders only', () => {
   });
 });
 
+/** An HTTP server that takes its vault key from the env var (the spawned server inherits this process's env). */
+async function startHttpWithKey(key: string): Promise<HttpServer> {
+  const saved = process.env['BROWSER_SESSION_MCP_VAULT_KEY'];
+  process.env['BROWSER_SESSION_MCP_VAULT_KEY'] = key;
+  return startHttpServer(['--data-dir', dataDir]).finally(() => {
+    if (saved === undefined) delete process.env['BROWSER_SESSION_MCP_VAULT_KEY'];
+    else process.env['BROWSER_SESSION_MCP_VAULT_KEY'] = saved;
+  });
+}
+
+describe('over HTTP, with a client model asked through sampling', () => {
+  it('logs in with placeholders and sends the model only redacted page text', async () => {
+    const http = await startHttpWithKey(KEY);
+    try {
+      const prompts: string[] = [];
+      const { client } = await http.connect({ clientOptions: { capabilities: { sampling: {} } } });
+      client.setRequestHandler(CreateMessageRequestSchema, (request) => {
+        const content = request.params.messages[0]?.content;
+        prompts.push(content !== undefined && !Array.isArray(content) && content.type === 'text' ? content.text : '');
+        return { model: 'test-model', role: 'assistant', content: { type: 'text', text: '{"message": "accepted"}' } };
+      });
+      const id = await startSession(client, { vault_id: vaultId, url: pages.url('/login') });
+      const filled = await call(client, 'step', { session_id: id, type: 'form_fill', value: { username: '{{vault.username}}', password: '{{vault.password}}' } });
+      expect(filled.structured['success'], filled.text).toBe(true);
+      await call(client, 'step', { session_id: id, type: 'press_key', key: 'Enter' });
+      const schema = { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] };
+      const scraped = await call(client, 'scrape', { session_id: id, response_format: schema, instructions: 'the message', only_main_content: false });
+      expect(scraped.isError, scraped.text).toBe(false);
+      expect(prompts.length).toBe(1);
+      expect(prompts[0]).toContain('Password accepted: {{vault.password}}');
+      for (const secret of [PASSWORD, html(PASSWORD), encodeURIComponent(PASSWORD)]) {
+        expect(prompts[0]).not.toContain(secret);
+        expect(JSON.stringify(scraped.raw)).not.toContain(secret);
+        expect(http.stderr()).not.toContain(secret);
+      }
+      await call(client, 'session_stop', { session_id: id });
+    } finally {
+      await http.stop();
+    }
+  });
+});
+
 describe('a vault that cannot be opened', () => {
   it('answers a tampered file, an unknown id and a missing key with clear errors, and keeps serving', async () => {
     const created = vaultCli(['create', '--name', 'tamper', '--vault-key-file', keyFile]);
@@ -319,12 +362,7 @@ describe('a vault that cannot be opened', () => {
   });
 
   it('answers a wrong key (from the env var, over HTTP) with E_VAULT_UNREADABLE', async () => {
-    const saved = process.env['BROWSER_SESSION_MCP_VAULT_KEY'];
-    process.env['BROWSER_SESSION_MCP_VAULT_KEY'] = OTHER_KEY;
-    const http = await startHttpServer(['--data-dir', dataDir]).finally(() => {
-      if (saved === undefined) delete process.env['BROWSER_SESSION_MCP_VAULT_KEY'];
-      else process.env['BROWSER_SESSION_MCP_VAULT_KEY'] = saved;
-    });
+    const http = await startHttpWithKey(OTHER_KEY);
     try {
       const { client } = await http.connect();
       const wrong = await call(client, 'session_start', { vault_id: vaultId });
