@@ -66,7 +66,7 @@ export function redactDeep(value: unknown): unknown {
   if (pattern === undefined) return value;
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map(redactDeep);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactText(key), redactDeep(item)]));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)]));
   return value;
 }
 

@@ -290,10 +290,10 @@ describe('logging in with placeholders only', () => {
 });
 
 /** An HTTP server that takes its vault key from the env var (the spawned server inherits this process's env). */
-async function startHttpWithKey(key: string): Promise<HttpServer> {
+async function startHttpWithKey(key: string, extra: string[] = []): Promise<HttpServer> {
   const saved = process.env['BROWSER_SESSION_MCP_VAULT_KEY'];
   process.env['BROWSER_SESSION_MCP_VAULT_KEY'] = key;
-  return startHttpServer(['--data-dir', dataDir]).finally(() => {
+  return startHttpServer(['--data-dir', dataDir, ...extra]).finally(() => {
     if (saved === undefined) delete process.env['BROWSER_SESSION_MCP_VAULT_KEY'];
     else process.env['BROWSER_SESSION_MCP_VAULT_KEY'] = saved;
   });
@@ -325,6 +325,42 @@ describe('over HTTP, with a client model asked through sampling', () => {
         expect(http.stderr()).not.toContain(secret);
       }
       await call(client, 'session_stop', { session_id: id });
+    } finally {
+      await http.stop();
+    }
+  });
+});
+
+describe('over the Notte REST API (--rest)', () => {
+  it('fills Notte placeholders, refuses the wrong origin with 403, and redacts every body', async () => {
+    const apiKey = 'rest-vault-key-0123456789';
+    const http = await startHttpWithKey(KEY, ['--rest', '--rest-api-key', apiKey]);
+    const bodies: string[] = [];
+    const api = async (path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(`${http.origin}${path}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await response.text();
+      bodies.push(text);
+      return { status: response.status, body: JSON.parse(text) as Record<string, unknown> }; // the REST API answers JSON
+    };
+    try {
+      const started = await api('/sessions/start', { vault_id: vaultId });
+      expect(started.status, JSON.stringify(started.body)).toBe(200);
+      const sid = String(started.body['session_id']);
+      await api(`/sessions/${sid}/page/execute`, { type: 'goto', url: pages.url('/login') });
+      const user = await api(`/sessions/${sid}/page/execute`, { type: 'fill', selector: 'css=input[name=username]', value: 'cooljohnny1567' });
+      expect(user.body['success'], JSON.stringify(user.body)).toBe(true);
+      await api(`/sessions/${sid}/page/execute`, { type: 'fill', selector: 'css=input[name=password]', value: 'mycoolpassword', press_enter: true });
+      const scraped = await api(`/sessions/${sid}/page/scrape`, { only_main_content: false });
+      expect(JSON.stringify(scraped.body)).toContain('Password accepted: {{vault.password}}');
+      await api(`/sessions/${sid}/page/execute`, { type: 'goto', url: phishing.url('/login') });
+      const refused = await api(`/sessions/${sid}/page/execute`, { type: 'fill', selector: 'css=input[name=password]', value: 'mycoolpassword' });
+      expect(refused.status).toBe(403);
+      expect(refused.body['code']).toBe('E_VAULT_REFUSED');
+      await fetch(`${http.origin}/sessions/${sid}/stop`, { method: 'DELETE', headers: { authorization: `Bearer ${apiKey}` } });
+      for (const secret of [PASSWORD, html(PASSWORD), encodeURIComponent(PASSWORD), JSON.stringify(PASSWORD).slice(1, -1)]) {
+        for (const body of bodies) expect(body).not.toContain(secret);
+        expect(http.stderr()).not.toContain(secret);
+      }
     } finally {
       await http.stop();
     }
