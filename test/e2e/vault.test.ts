@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, totp } from '../../src/vault/totp.js';
 import { PageServer } from '../fixtures/pageServer.js';
-import { CLI, call, chromiumProcesses, startHttpServer, startSession, startStdio } from './harness.js';
+import { CLI, call, chromiumProcesses, startHttpServer, startSession, startStdio, waitFor } from './harness.js';
 import type { HttpServer, StdioServer, ToolCall } from './harness.js';
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
@@ -124,6 +124,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   await server.exited;
+  await waitFor('no Chromium of the stdio server left', () => chromiumProcesses(server.tag).length, (n) => n === 0, 10_000);
   await pages.close();
   await phishing.close();
   rmSync(dataDir, { recursive: true, force: true });
