@@ -36,7 +36,8 @@ async function readStdinLines(count: number, what: string): Promise<string[]> {
   if (process.stdin.isTTY) process.stderr.write(`Type ${what}, one per line, then Ctrl-D.\n`);
   let text = '';
   for await (const chunk of process.stdin) text += String(chunk);
-  const lines = text.split(/\r?\n/).map((line) => line.trim());
+  // Lines are kept as typed (a password may start or end with a space); only the line break goes.
+  const lines = text.split(/\r?\n/);
   const wanted = lines.slice(0, count);
   if (wanted.length < count || wanted.some((line) => line === '')) throw new UsageError(`stdin must hold ${what}, one per line.`);
   return wanted;
