@@ -34,6 +34,8 @@ export interface OpenRequest {
 }
 
 export interface Driver {
+  /** True when its sessions' step honours `secrets` (vault placeholders); a driver without it gets no vault_id. */
+  readonly fillsVaultPlaceholders?: boolean;
   open(request: OpenRequest, hooks: OpenHooks): Promise<DriverSession>;
   /** Closes browsers that no session uses any more (a conversation just ended). */
   releaseIdle(): Promise<void>;

@@ -63,6 +63,7 @@ const START_CONCURRENCY = 2;
 
 /** Embedded backend: Chromium on this machine, one shared browser per launch configuration, one context per session. */
 export class LocalDriver implements Driver {
+  readonly fillsVaultPlaceholders = true;
   readonly #options: LocalDriverOptions;
   readonly #entries = new Map<string, BrowserEntry>();
   readonly #queue = new StartQueue(START_CONCURRENCY);

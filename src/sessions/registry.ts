@@ -55,7 +55,7 @@ export class SessionRegistry {
     if (this.#shuttingDown) throw new BsmError('E_SHUTTING_DOWN', 'The server is shutting down.', 'Reconnect and try again.');
     const proxy = checkSupported(request);
     checkStartRequest(request);
-    const vault = openSessionVault(this.#limits.vaults, request.vault_id);
+    const vault = openSessionVault(this.#limits.vaults, request.vault_id, this.#driver.fillsVaultPlaceholders === true);
     await this.reap();
     this.#reserve(owner);
     try {

@@ -7,8 +7,10 @@ import { SessionVault } from './sessionVault.js';
 import type { VaultStore } from './store.js';
 
 /** The vault a session_start asked for, opened before any browser is launched (a bad id or key costs nothing). */
-export function openSessionVault(store: VaultStore | undefined, vaultId: string | null | undefined): SessionVault | undefined {
+export function openSessionVault(store: VaultStore | undefined, vaultId: string | null | undefined, driverFills: boolean): SessionVault | undefined {
   if (vaultId === undefined || vaultId === null || vaultId === '') return undefined;
+  // A backend that would type "{{vault.password}}" literally must not get a vault at all.
+  if (!driverFills) throw new BsmError('E_NOT_SUPPORTED', 'vault_id: this backend cannot fill vault placeholders.', `Call ${TOOL.start} without vault_id, or use the local backend.`);
   if (store === undefined) throw new BsmError('E_VAULT_KEY', 'This server has no vault store.', `Call ${TOOL.start} without vault_id.`);
   return new SessionVault(vaultId, store.load(vaultId));
 }
