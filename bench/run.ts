@@ -1,5 +1,6 @@
 import { benchLoad, loadTable } from './loadBench.js';
 import { benchPages, pagesTable } from './pageBench.js';
+import { benchRedact, redactTable } from './redactBench.js';
 import { benchScrape, scrapeTable } from './scrapeBench.js';
 import { benchStartup, startupTable } from './startup.js';
 import { benchToolDefinitions, toolDefinitionsTable } from './toolDefinitions.js';
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
   if (wants('load')) {
     console.log('## Load: 16 HTTP clients on one server\n');
     console.log(loadTable(await benchLoad()));
+    console.log();
+  }
+  if (wants('redact')) {
+    console.log('## Vault redactor\n');
+    console.log(redactTable(benchRedact()));
     console.log();
   }
   if (wants('scrape')) {

@@ -17,6 +17,7 @@ import { createServer } from './server.js';
 import { SessionRegistry } from './sessions/registry.js';
 import { GuardedStdioTransport } from './stdioTransport.js';
 import { VERSION } from './version.js';
+import { runVaultCli, vaultStore } from './vault/cli.js';
 
 /** Signals and EOF must end the process within 5 s even when a browser does not answer. */
 const SHUTDOWN_DEADLINE_MS = 4_000;
@@ -55,6 +56,8 @@ function parseCli(argv: string[]): Config | 'help' | 'version' {
 }
 
 async function main(): Promise<void> {
+  // `browser-session-mcp vault …` manages vaults and exits; it never starts a server.
+  if (process.argv[2] === 'vault') return runVaultCli(process.argv.slice(3));
   let config: Config | 'help' | 'version';
   try {
     config = parseCli(process.argv.slice(2));
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
   } catch (error: unknown) {
     fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
   }
-  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [] });
+  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [], vaults: vaultStore(config) });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let shuttingDown = false;

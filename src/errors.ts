@@ -19,6 +19,10 @@ export type ErrorCode =
   | 'E_NO_TAB'
   | 'E_TIMEOUT'
   | 'E_ACTION_DISABLED'
+  | 'E_VAULT_KEY'
+  | 'E_VAULT_NOT_FOUND'
+  | 'E_VAULT_UNREADABLE'
+  | 'E_VAULT_REFUSED'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {

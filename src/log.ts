@@ -1,4 +1,6 @@
-/** Logs go to stderr only: over stdio, stdout carries the protocol. */
+import { redactText } from './vault/redact.js';
+
+/** Logs go to stderr only: over stdio, stdout carries the protocol. Vault secrets are redacted from every line. */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -11,5 +13,5 @@ export function setLogLevel(level: Level): void {
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
   if (ORDER[level] < ORDER[threshold]) return;
   const extra = Object.keys(fields).length === 0 ? '' : ` ${JSON.stringify(fields)}`;
-  process.stderr.write(`${new Date().toISOString()} ${level} ${message}${extra}\n`);
+  process.stderr.write(redactText(`${new Date().toISOString()} ${level} ${message}${extra}\n`));
 }

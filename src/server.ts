@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { BsmError, errorMessage, errorText, excerpt } from './errors.js';
 import { TOOL } from './notte/toolNames.js';
 import { log } from './log.js';
+import { redactResult, redactText } from './vault/redact.js';
 import type { SessionRegistry } from './sessions/registry.js';
 import { ownerView } from './sessions/view.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
@@ -29,19 +30,22 @@ function toRecord(value: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value));
 }
 
+async function answer(tool: Tool, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
+  try {
+    const answer = await tool.handle(args, ctx);
+    const images = (answer.images ?? []).map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }));
+    return { content: [{ type: 'text', text: answer.text }, ...images], structuredContent: toRecord(answer.structured) };
+  } catch (error: unknown) {
+    return toErrorResult(error, tool.name);
+  }
+}
+
 function register(server: McpServer, tool: Tool, ctx: ToolContext): void {
   server.registerTool(
     tool.name,
     { title: tool.title, description: tool.description, inputSchema: sdkInputSchema(tool.input), outputSchema: tool.output, annotations: { title: tool.title, ...tool.annotations } },
-    async (args: unknown): Promise<CallToolResult> => {
-      try {
-        const answer = await tool.handle(args, ctx);
-        const images = (answer.images ?? []).map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }));
-        return { content: [{ type: 'text', text: answer.text }, ...images], structuredContent: toRecord(answer.structured) };
-      } catch (error: unknown) {
-        return toErrorResult(error, tool.name);
-      }
-    },
+    // Every result, errors included, leaves through the vault redactor.
+    async (args: unknown): Promise<CallToolResult> => redactResult(await answer(tool, args, ctx)),
   );
 }
 
@@ -53,10 +57,11 @@ export function createServer(registry: SessionRegistry, owner: string): McpServe
     get sample() {
       if (server.server.getClientCapabilities()?.sampling === undefined) return undefined;
       return async (request: { system: string; prompt: string; maxTokens: number }): Promise<string> => {
+        // Page text goes to the client's model here too, so it passes the vault redactor like a tool result.
         const result = await server.server.createMessage({
-          systemPrompt: request.system,
+          systemPrompt: redactText(request.system),
           maxTokens: request.maxTokens,
-          messages: [{ role: 'user', content: { type: 'text', text: request.prompt } }],
+          messages: [{ role: 'user', content: { type: 'text', text: redactText(request.prompt) } }],
         });
         const content = Array.isArray(result.content) ? result.content : [result.content];
         return content.map((part) => (part.type === 'text' ? part.text : '')).join('');

@@ -2,6 +2,7 @@ import type { Action } from '../notte/actions.js';
 import type { ObserveOptions, ObserveResult } from '../page/observe.js';
 import type { ScrapeDeps, ScrapeParams, ScrapeResult } from '../page/scrape.js';
 import type { StepResult } from '../page/step.js';
+import type { SecretSource } from '../page/secrets.js';
 import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
 
 /** What a session needs from a backend: the page operations, its byte counters, and a way to end it. */
@@ -13,7 +14,8 @@ export interface DriverSession {
   readonly viewerUrl?: string | null;
   networkBytes(): { request: number; response: number };
   observe(options: ObserveOptions): Promise<ObserveResult>;
-  step(action: Action): Promise<StepResult>;
+  /** `secrets`: the session's vault for this step; a driver that cannot honour it must refuse placeholders, not type them. */
+  step(action: Action, secrets?: SecretSource): Promise<StepResult>;
   scrape(params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
   /** Releases the session's context (and its own browser, if it has one). Safe to call twice. */
   close(): Promise<void>;
@@ -39,6 +41,8 @@ export interface Driver {
    * the local backend's rules (sessions/unsupported.ts).
    */
   checkRequest?(request: SessionStartRequest): ProxySettings | undefined;
+  /** True when its sessions' step honours `secrets` (vault placeholders); a driver without it gets no vault_id. */
+  readonly fillsVaultPlaceholders?: boolean;
   open(request: OpenRequest, hooks: OpenHooks): Promise<DriverSession>;
   /** Closes browsers that no session uses any more (a conversation just ended). */
   releaseIdle(): Promise<void>;

@@ -63,6 +63,7 @@ const START_CONCURRENCY = 2;
 
 /** Embedded backend: Chromium on this machine, one shared browser per launch configuration, one context per session. */
 export class LocalDriver implements Driver {
+  readonly fillsVaultPlaceholders = true;
   readonly #options: LocalDriverOptions;
   readonly #entries = new Map<string, BrowserEntry>();
   readonly #queue = new StartQueue(START_CONCURRENCY);
@@ -195,7 +196,7 @@ export class LocalDriver implements Driver {
       cdpUrl: null,
       networkBytes: () => ({ ...bytes }),
       observe: (options) => bounded(host, 'observe', limits.observeMs, () => observe(host, options)),
-      step: (action) => bounded(host, 'step', limits.stepMs, () => step(host, action)),
+      step: (action, secrets) => bounded(host, 'step', limits.stepMs, () => step(host, action, secrets)),
       scrape: (params, deps) => bounded(host, 'scrape', limits.scrapeMs, () => scrape(host, params, deps)),
       close: async () => {
         if (closed) return;

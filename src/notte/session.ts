@@ -79,7 +79,7 @@ export const sessionStartShape = {
   profile: SessionProfile.nullish().meta(UNADVERTISED).describe('Not supported yet.'),
   web_bot_auth: z.boolean().default(false).meta(UNADVERTISED).describe('Not supported yet.'),
   extra_http_headers: z.record(z.string(), z.string().max(MAX_TEXT)).nullish().describe('Sent with every request.'),
-  vault_id: z.string().max(MAX_NAME).nullish().meta(UNADVERTISED).describe('Not supported yet.'),
+  vault_id: z.string().max(MAX_NAME).nullish().describe('Credential vault: fill its {{vault.…}} placeholders.'),
   auth_ids: z
     .array(z.string().max(MAX_NAME))
     .max(10, 'at most 10 auth_ids')

@@ -14,6 +14,7 @@ import type { ActionContext, ActionOutcome } from './actions/types.js';
 import { installPageHandlers } from './dialogs.js';
 import type { EventsSince } from './dialogs.js';
 import type { PageHost } from './host.js';
+import type { SecretSource } from './secrets.js';
 import { SettleWatch } from './settle.js';
 import type { SettleReport, Waited } from './settle.js';
 
@@ -40,7 +41,7 @@ const SETTLE: Record<ActionType, SettleKind> = {
 const POPUP_LOAD_CAP_MS = 5_000;
 
 /** Executes one Notte action on the host's active tab. Never throws for a failed action: see `result.success`. */
-export async function step(host: PageHost, action: Action): Promise<StepResult> {
+export async function step(host: PageHost, action: Action, secrets?: SecretSource): Promise<StepResult> {
   const startedAt = new Date();
   const events = installPageHandlers(host);
   const mark = events.mark();
@@ -53,7 +54,7 @@ export async function step(host: PageHost, action: Action): Promise<StepResult> 
   const beforeUrl = page.url();
   const kind = SETTLE[action.type];
   const watch = kind === 'none' ? undefined : await SettleWatch.begin(page, { dom: kind === 'full' });
-  const ctx: ActionContext = { host, events, mark };
+  const ctx: ActionContext = { host, events, mark, ...(secrets === undefined ? {} : { secrets }) };
   const actionStarted = Date.now();
   let outcome: ActionOutcome;
   try {

@@ -23,6 +23,10 @@ const STATUS: Record<string, number> = {
   E_SELECTOR_NOT_FOUND: 422,
   E_BROWSER_LAUNCH: 503,
   E_SHUTTING_DOWN: 503,
+  E_VAULT_NOT_FOUND: 404,
+  E_VAULT_REFUSED: 403,
+  E_VAULT_KEY: 503,
+  E_VAULT_UNREADABLE: 503,
 };
 
 export function restErrorOf(error: unknown): RestError {

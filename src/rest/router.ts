@@ -5,6 +5,7 @@ import { observeInputShape } from '../notte/observation.js';
 import { ScrapeInputShape } from '../notte/scrape.js';
 import { SessionStartInput } from '../notte/session.js';
 import { log } from '../log.js';
+import { redactDeep } from '../vault/redact.js';
 import type { SessionRegistry } from '../sessions/registry.js';
 import { ownerView } from '../sessions/view.js';
 import type { SessionsView } from '../sessions/view.js';
@@ -71,7 +72,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, answer: Answer | RestError): void {
   if (res.headersSent) return;
-  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
+  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(redactDeep(answer.body)));
 }
 
 const ok = (body: unknown): Answer => ({ status: 200, body });

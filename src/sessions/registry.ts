@@ -11,6 +11,8 @@ import { Session } from './session.js';
 import { openWithin } from './startDeadline.js';
 import { checkStartRequest } from './startChecks.js';
 import { checkSupported } from './unsupported.js';
+import { openSessionVault } from '../vault/attach.js';
+import type { VaultStore } from '../vault/store.js';
 
 export interface RegistryLimits {
   maxSessions: number;
@@ -22,6 +24,8 @@ export interface RegistryLimits {
   startTimeoutMs?: number;
   /** Action types the operator turned off (--no-evaluate), refused for every client and transport. */
   disabledActions?: readonly Action['type'][];
+  /** Where vault_id is looked up (`<data-dir>/vaults`). */
+  vaults?: VaultStore;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 45_000;
@@ -54,6 +58,7 @@ export class SessionRegistry {
     if (this.#shuttingDown) throw new BsmError('E_SHUTTING_DOWN', 'The server is shutting down.', 'Reconnect and try again.');
     const proxy = this.#driver.checkRequest !== undefined ? this.#driver.checkRequest(request) : checkSupported(request);
     checkStartRequest(request);
+    const vault = openSessionVault(this.#limits.vaults, request.vault_id, this.#driver.fillsVaultPlaceholders === true);
     await this.reap();
     this.#reserve(owner);
     try {
@@ -69,7 +74,7 @@ export class SessionRegistry {
         rmSync(join(this.#limits.outputDir, id), { recursive: true, force: true }); // a failed start leaves nothing behind
         throw error;
       });
-      const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
+      const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date(), vault });
       ref.session = session;
       this.#sessions.set(id, session);
       log('info', 'session started', { session_id: id });

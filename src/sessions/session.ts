@@ -4,6 +4,7 @@ import { log } from '../log.js';
 import type { DriverSession } from '../drivers/driver.js';
 import type { SessionResponse, SessionStartRequest, SessionStatus, SessionStep } from '../notte/session.js';
 import { isoDuration } from './duration.js';
+import type { SessionVault } from '../vault/sessionVault.js';
 
 export type CloseReason = NonNullable<SessionResponse['close_reason']>;
 
@@ -19,6 +20,8 @@ export class Session {
   readonly owner: string;
   readonly request: SessionStartRequest;
   readonly createdAt: Date;
+  /** The vault session_start attached (vault_id), if any. */
+  readonly vault: SessionVault | undefined;
   readonly #minuteMs: number;
   readonly #driver: DriverSession;
   #status: SessionStatus = 'active';
@@ -30,13 +33,14 @@ export class Session {
   #queue: Promise<unknown> = Promise.resolve();
   #finalBytes: { request: number; response: number } | undefined;
 
-  constructor(args: { id: string; owner: string; request: SessionStartRequest; driver: DriverSession; minuteMs: number; createdAt: Date }) {
+  constructor(args: { id: string; owner: string; request: SessionStartRequest; driver: DriverSession; minuteMs: number; createdAt: Date; vault?: SessionVault | undefined }) {
     this.id = args.id;
     this.owner = args.owner;
     this.request = args.request;
     this.#driver = args.driver;
     this.#minuteMs = args.minuteMs;
     this.createdAt = args.createdAt;
+    this.vault = args.vault;
     this.#lastAccessedAt = args.createdAt;
   }
 

@@ -3,6 +3,8 @@ import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } f
 import type { DriverSession } from '../drivers/driver.js';
 import type { SessionRegistry } from './registry.js';
 import { MAX_STEP_MESSAGE_CHARS, clipText, summarizeAction } from './stepSummary.js';
+import { vaultStep } from '../vault/attach.js';
+import type { CredentialListing } from '../vault/sessionVault.js';
 
 type ObserveOptions = Parameters<DriverSession['observe']>[0];
 type ScrapeParams = Parameters<DriverSession['scrape']>[0];
@@ -20,6 +22,8 @@ export interface SessionsView {
   observe(sessionId: string, options: ObserveOptions): Promise<ObserveResult>;
   step(sessionId: string, action: Action): Promise<StepResult>;
   scrape(sessionId: string, params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
+  /** What the session's vault holds for `pageUrl` (no values); undefined without a vault. */
+  vaultCredentials(sessionId: string, pageUrl: string): CredentialListing[] | undefined;
 }
 
 /** Steps keep what an agent needs to retrace a session, never whole pages. */
@@ -44,7 +48,7 @@ function scrapeStep(result: ScrapeResult): SessionStep {
 export function ownerView(registry: SessionRegistry, owner: string): SessionsView {
   const step = async (sessionId: string, action: Action): Promise<StepResult> => {
     registry.checkAction(action);
-    return registry.run(owner, sessionId, (driver) => driver.step(action), executionStep);
+    return registry.run(owner, sessionId, (driver) => vaultStep(registry.get(owner, sessionId).vault, action, (secrets) => driver.step(action, secrets)), executionStep);
   };
   return {
     async start(request) {
@@ -58,5 +62,6 @@ export function ownerView(registry: SessionRegistry, owner: string): SessionsVie
     observe: (sessionId, options) => registry.run(owner, sessionId, (driver) => driver.observe(options), observationStep),
     step,
     scrape: (sessionId, params, deps) => registry.run(owner, sessionId, (driver) => driver.scrape(params, deps), scrapeStep),
+    vaultCredentials: (sessionId, pageUrl) => registry.get(owner, sessionId).vault?.listing(pageUrl),
   };
 }

@@ -82,7 +82,8 @@ const stepDefinition = {
   title: 'Act on the page',
   description:
     'Run one action, e.g. {"type":"click","id":"B3"}, {"type":"fill","id":"I1","value":"ada@example.com"}, {"type":"goto","url":"https://…"}. ' +
-    `Ids come from the latest ${TOOL.observe}. The answer says what changed, or why it failed; ${TOOL.observe} again to see the new page.`,
+    `Ids come from the latest ${TOOL.observe}. The answer says what changed, or why it failed; ${TOOL.observe} again to see the new page. ` +
+    'With a vault_id, fill/form_fill/multi_factor_fill take {{vault.username|email|password|mfa}}.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   input: StepInput,
   output: ExecutionResultSchema.extend({ changes: StepChangesSchema }),

@@ -60,11 +60,15 @@ export async function fill(
   action: ActionOf<'fill' | 'multi_factor_fill' | 'fallback_fill'>,
 ): Promise<ActionOutcome> {
   return onTarget(ctx, action, async (target) => {
+    // Placeholders resolve against the frame the field is in, right before typing.
+    const resolved = ctx.secrets === undefined ? { ok: true as const, value: action.value, secret: false } : ctx.secrets.resolve(action.value, target.frame.url());
+    if (!resolved.ok) return failed(resolved.message);
     const info = await controlInfo(target.handle);
+    const secret = info.secret || resolved.secret;
     // A password must not come back in the resolved action either; the message already says only its length.
-    const hide = (outcome: ActionOutcome): ActionOutcome => (info.secret ? { ...outcome, secretValue: true } : outcome);
+    const hide = (outcome: ActionOutcome): ActionOutcome => (secret ? { ...outcome, secretValue: true } : outcome);
     try {
-      return hide(await fillControl(target, info, action));
+      return hide(await fillControl(target, { ...info, secret }, { ...action, value: resolved.value }));
     } catch (error) {
       return hide(failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call observe and try again.`, errorText(error)));
     }

@@ -1,4 +1,5 @@
 import type { ActionOf, FormFillKey } from '../../notte/actions.js';
+import { resolveRecord } from '../secrets.js';
 import { errorText } from './errors.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
@@ -39,6 +40,8 @@ interface FieldMatch {
 
 export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>): Promise<ActionOutcome> {
   const page = ctx.host.page();
+  const resolved = resolveRecord(ctx.secrets, action.value, page.url());
+  if (!resolved.ok) return failed(resolved.message);
   const keys = Object.keys(action.value) as FormFillKey[]; // keys were validated against FORM_FILL_KEYS by the schema
   const wanted = keys.map((key) => ({ key, tokens: AUTOCOMPLETE[key], pattern: PATTERNS[key] }));
   const matches = await page.evaluate(matchFields, wanted);
@@ -46,7 +49,7 @@ export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>
   const filled: string[] = [];
   const problems: string[] = [];
   for (const { key, index } of matches) {
-    const value = action.value[key as FormFillKey]; // `key` came back from the list sent above
+    const value = resolved.values[key as FormFillKey]; // `key` came back from the list sent above
     if (value === undefined || value === null) continue;
     const field = fields.nth(index);
     try {

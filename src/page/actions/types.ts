@@ -1,12 +1,15 @@
 import type { DataSpace, NodeSelectors } from '../../notte/actions.js';
 import type { PageEvents } from '../dialogs.js';
 import type { PageHost } from '../host.js';
+import type { SecretSource } from '../secrets.js';
 
 export interface ActionContext {
   host: PageHost;
   events: PageEvents;
   /** Position in the event log when the step began (downloads and popups after it belong to this step). */
   mark: number;
+  /** The session's vault for this step, when it has one: fill-type actions resolve {{vault.…}} through it. */
+  secrets?: SecretSource;
 }
 
 /** What a handler reports; step adds timing, changes and the summary text. */
