@@ -18,6 +18,12 @@ export type ErrorCode =
   | 'E_PAGE_CHANGED'
   | 'E_NO_TAB'
   | 'E_TIMEOUT'
+  | 'E_PROFILE_LOCKED'
+  | 'E_PROFILE_CORRUPT'
+  | 'E_PROFILE_NOT_FOUND'
+  | 'E_NO_STORAGE'
+  | 'E_FILE_NOT_FOUND'
+  | 'E_FILE_TOO_LARGE'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {

@@ -5,6 +5,7 @@ import { TOOL } from './notte/toolNames.js';
 import { log } from './log.js';
 import type { SessionRegistry } from './sessions/registry.js';
 import { ownerView } from './sessions/view.js';
+import { stateView } from './sessions/stateView.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
 import { TOOLS } from './tools/index.js';
 import { sdkInputSchema } from './tools/wire.js';
@@ -37,7 +38,8 @@ function register(server: McpServer, tool: Tool, ctx: ToolContext): void {
       try {
         const answer = await tool.handle(args, ctx);
         const images = (answer.images ?? []).map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }));
-        return { content: [{ type: 'text', text: answer.text }, ...images], structuredContent: toRecord(answer.structured) };
+        const resources = (answer.resources ?? []).map((resource) => ({ type: 'resource' as const, resource }));
+        return { content: [{ type: 'text', text: answer.text }, ...images, ...resources], structuredContent: toRecord(answer.structured) };
       } catch (error: unknown) {
         return toErrorResult(error, tool.name);
       }
@@ -50,6 +52,7 @@ export function createServer(registry: SessionRegistry, owner: string): McpServe
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
   const ctx: ToolContext = {
     sessions: ownerView(registry, owner),
+    state: stateView(registry, owner),
     get sample() {
       if (server.server.getClientCapabilities()?.sampling === undefined) return undefined;
       return async (request: { system: string; prompt: string; maxTokens: number }): Promise<string> => {
