@@ -60,7 +60,7 @@ export function prepareState(stores: StateStores, sessionId: string, request: Se
     };
     return {
       open: {
-        downloadsDir: storage.dir('downloads'),
+        downloadsDir: request.use_file_storage ? storage.dir('downloads') : '',
         startState: { profile: saved, cookies: request.cookies ?? undefined },
         uploadDirs: request.use_file_storage ? [storage.dir('uploads'), storage.dir('downloads')] : [],
       },

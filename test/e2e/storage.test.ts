@@ -116,8 +116,8 @@ describe('file storage over HTTP: storage_list, storage_read, storage_write', ()
     expect((await call(client, 'storage_list', { session_id: id })).text).toMatch(/^E_SESSION_NOT_ACTIVE/);
   });
 
-  it('with use_file_storage: false has no folder, and the storage tools and upload_file say why', async () => {
-    const id = await startSession(client, { use_file_storage: false, url: pages.setContent('/upload-off', UPLOAD_PAGE) });
+  it('with use_file_storage: false has no folder, and the storage tools, upload_file and download_file say why', async () => {
+    const id = await startSession(client, { use_file_storage: false, url: pages.setContent('/upload-off', `${UPLOAD_PAGE}<a href="/data.bin">Get it</a>`) });
     expect(existsSync(join(outputDir, id))).toBe(false);
     expect((await call(client, 'storage_list', { session_id: id })).text).toMatch(/^E_NO_STORAGE: .*use_file_storage: false.*"use_file_storage": true/);
     expect((await call(client, 'storage_write', { session_id: id, file_name: 'a.txt', content: 'aGk=' })).text).toMatch(/^E_NO_STORAGE/);
@@ -125,6 +125,9 @@ describe('file storage over HTTP: storage_list, storage_read, storage_write', ()
     const upload = await call(client, 'step', { session_id: id, type: 'upload_file', id: 'I1', file_path: 'a.txt' });
     expect(upload.structured['success']).toBe(false);
     expect(upload.text).toContain('use_file_storage: false');
+    const download = await call(client, 'step', { session_id: id, type: 'download_file', id: 'L1' });
+    expect(download.structured['success']).toBe(false);
+    expect(download.text).toContain('use_file_storage: false');
     await call(client, 'session_stop', { session_id: id });
   });
 });
