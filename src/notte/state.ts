@@ -88,4 +88,8 @@ export function toBrowserCookie(cookie: CookieInput): { name: string; value: str
   };
 }
 
-export const MAX_BASE64 = MAX_PAYLOAD * 64;
+/**
+ * storage_write's base64 content: 3 MiB of text (2.25 MiB of bytes) stays under the default 4 MiB
+ * --max-request-bytes, so an over-long value gets the field's own error; --storage-max-bytes caps the bytes.
+ */
+export const MAX_BASE64 = MAX_PAYLOAD * 3;
