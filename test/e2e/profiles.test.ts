@@ -18,15 +18,28 @@ const SESSION_TOKEN = 'tok-7f3a9c';
  * A login fixture: /login sets an HttpOnly cookie and, in the page, localStorage; /account answers from the
  * cookie the browser sent (server side) and the page shows what localStorage holds (client side).
  */
+/** Opens the page's IndexedDB database `app` with its one store `kv`. */
+const OPEN_DB = `function openDb() { return new Promise((resolve, reject) => { const r = indexedDB.open('app', 1); r.onupgradeneeded = () => r.result.createObjectStore('kv'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); }); }`;
+
 function installLogin(site: PageServer): void {
-  site.setContent('/login', `<button onclick="fetch('/do-login', {method: 'POST'}).then(() => { localStorage.setItem('user', 'ada'); document.title = 'in'; })">Log in</button>`);
+  site.setContent('/login', `<script>${OPEN_DB}
+    async function logIn() {
+      await fetch('/do-login', { method: 'POST' });
+      localStorage.setItem('user', 'ada');
+      const db = await openDb();
+      await new Promise((resolve) => { const tx = db.transaction('kv', 'readwrite'); tx.objectStore('kv').put('gold', 'plan'); tx.oncomplete = resolve; });
+      document.title = 'in';
+    }</script><button onclick="logIn()">Log in</button>`);
   site.setRoute('/do-login', (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { 'set-cookie': `sid=${SESSION_TOKEN}; Path=/; HttpOnly; Max-Age=3600`, 'content-type': 'text/plain' }).end('ok');
   });
   site.setRoute('/account', (req: IncomingMessage, res: ServerResponse) => {
     const loggedIn = (req.headers.cookie ?? '').includes(`sid=${SESSION_TOKEN}`);
     const body = loggedIn ? '<h1>Logged in</h1>' : '<h1>Please log in</h1>';
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>account</title>${body}<p id="who"></p><script>document.getElementById('who').textContent = 'user=' + localStorage.getItem('user')</script>`);
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>account</title>${body}<p id="who"></p><p id="plan"></p><script>${OPEN_DB}
+      document.getElementById('who').textContent = 'user=' + localStorage.getItem('user');
+      openDb().then((db) => { const get = db.transaction('kv').objectStore('kv').get('plan'); get.onsuccess = () => { document.getElementById('plan').textContent = 'plan=' + get.result; }; });
+    </script>`);
   });
 }
 
@@ -41,11 +54,12 @@ async function logIn(target: StdioServer, profile: Record<string, unknown>): Pro
   return id;
 }
 
-async function accountText(target: StdioServer, profile: Record<string, unknown>): Promise<string> {
-  const id = await startSession(target.client, { profile, url: pages.url('/account') });
-  const scraped = await call(target.client, 'scrape', { session_id: id });
+async function accountText(target: StdioServer, profile: Record<string, unknown> | undefined): Promise<string> {
+  const id = await startSession(target.client, { ...(profile === undefined ? {} : { profile }), url: pages.url('/account') });
+  // IndexedDB answers asynchronously: wait until the page has written what it found.
+  const text = await waitFor('the account page to read its storage', async () => (await call(target.client, 'scrape', { session_id: id })).text, (scraped) => scraped.includes('plan='));
   await call(target.client, 'session_stop', { session_id: id });
-  return scraped.text;
+  return text;
 }
 
 beforeAll(async () => {
@@ -63,15 +77,13 @@ afterAll(async () => {
 });
 
 describe('profiles: state that lasts across sessions', () => {
-  it('logs in, stops with persist, and a new session on the profile is still logged in (cookie and localStorage)', async () => {
+  it('logs in, stops with persist, and a new session on the profile is still logged in (cookie, localStorage, IndexedDB)', async () => {
     const id = await logIn(server, { id: 'shop-login', persist: true });
     await call(server.client, 'session_stop', { session_id: id });
 
-    expect(await accountText(server, { id: 'shop-login' })).toMatch(/Logged in[\s\S]*user=ada/);
+    expect(await accountText(server, { id: 'shop-login' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
     // Without the profile the same page sees a stranger: the state came from the profile, not the browser.
-    const fresh = await startSession(server.client, { url: pages.url('/account') });
-    expect((await call(server.client, 'scrape', { session_id: fresh })).text).toMatch(/Please log in[\s\S]*user=null/);
-    await call(server.client, 'session_stop', { session_id: fresh });
+    expect(await accountText(server, undefined)).toMatch(/Please log in[\s\S]*user=null[\s\S]*plan=undefined/);
 
     // Saved atomically: only the profile and no temp file or lock is left in the store.
     expect(readdirSync(join(dataDir, 'profiles'))).toEqual(['shop-login.json']);
@@ -150,7 +162,7 @@ describe('profiles: a SIGTERM of the server mid-session', () => {
 
     const next = await startStdio(['--data-dir', dataDir]);
     try {
-      expect(await accountText(next, { id: 'survivor' })).toMatch(/Logged in[\s\S]*user=ada/);
+      expect(await accountText(next, { id: 'survivor' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
     } finally {
       await next.close();
       await next.exited;
