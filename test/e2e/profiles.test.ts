@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageServer } from '../fixtures/pageServer.js';
-import { call, chromiumProcesses, startSession, startStdio, waitFor } from './harness.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { call, chromiumProcesses, startHttpServer, startSession, startStdio, waitFor } from './harness.js';
 import type { StdioServer } from './harness.js';
 
 let pages: PageServer;
@@ -43,7 +44,7 @@ function installLogin(site: PageServer): void {
   });
 }
 
-async function logIn(target: StdioServer, profile: Record<string, unknown>): Promise<string> {
+async function logIn(target: { client: Client }, profile: Record<string, unknown>): Promise<string> {
   const id = await startSession(target.client, { profile, url: pages.url('/login') });
   await call(target.client, 'observe', { session_id: id });
   const click = await call(target.client, 'step', { session_id: id, type: 'click', id: 'B1' });
@@ -54,7 +55,7 @@ async function logIn(target: StdioServer, profile: Record<string, unknown>): Pro
   return id;
 }
 
-async function accountText(target: StdioServer, profile: Record<string, unknown> | undefined): Promise<string> {
+async function accountText(target: { client: Client }, profile: Record<string, unknown> | undefined): Promise<string> {
   const id = await startSession(target.client, { ...(profile === undefined ? {} : { profile }), url: pages.url('/account') });
   // IndexedDB answers asynchronously: wait until the page has written what it found.
   const text = await waitFor('the account page to read its storage', async () => (await call(target.client, 'scrape', { session_id: id })).text, (scraped) => scraped.includes('plan='));
@@ -147,6 +148,22 @@ describe('profiles: state that lasts across sessions', () => {
       expect(result.text, bad).toMatch(/^E_INVALID_INPUT: .*profile/);
     }
     expect((await call(server.client, 'profile_delete', { profile_id: '../../x' })).text).toMatch(/^E_INVALID_INPUT: .*profile_id/);
+  });
+});
+
+describe('profiles: the conversation ends under a persisting session', () => {
+  it('saves the profile when an HTTP client ends its MCP session (DELETE)', async () => {
+    const http = await startHttpServer(['--data-dir', dataDir]);
+    try {
+      const { client, transport } = await http.connect();
+      await logIn({ client }, { id: 'http-client', persist: true });
+      await transport.terminateSession();
+      const other = (await http.connect()).client;
+      await waitFor('the profile to be saved', async () => (await call(other, 'profile_list', { name: 'http-client' })).structured['items'], (items) => Array.isArray(items) && items.length === 1);
+      expect(await accountText({ client: other }, { id: 'http-client' })).toMatch(/Logged in[\s\S]*plan=gold/);
+    } finally {
+      await http.stop();
+    }
   });
 });
 
