@@ -8,6 +8,7 @@ import { ownerView } from './sessions/view.js';
 import { stateView } from './sessions/stateView.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
 import { TOOLS } from './tools/index.js';
+import { registerStorageResources } from './tools/storageResource.js';
 import { sdkInputSchema } from './tools/wire.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
@@ -38,8 +39,7 @@ function register(server: McpServer, tool: Tool, ctx: ToolContext): void {
       try {
         const answer = await tool.handle(args, ctx);
         const images = (answer.images ?? []).map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }));
-        const resources = (answer.resources ?? []).map((resource) => ({ type: 'resource' as const, resource }));
-        return { content: [{ type: 'text', text: answer.text }, ...images, ...resources], structuredContent: toRecord(answer.structured) };
+        return { content: [{ type: 'text', text: answer.text }, ...images, ...(answer.resources ?? [])], structuredContent: toRecord(answer.structured) };
       } catch (error: unknown) {
         return toErrorResult(error, tool.name);
       }
@@ -67,5 +67,6 @@ export function createServer(registry: SessionRegistry, owner: string): McpServe
     },
   };
   for (const tool of TOOLS) register(server, tool, ctx);
+  registerStorageResources(server, ctx.state);
   return server;
 }

@@ -6,10 +6,13 @@ import { MAX_BASE64 } from '../notte/state.js';
 import { TOOL } from '../notte/toolNames.js';
 import { mimeTypeOf } from '../stores/mimeType.js';
 import { defineTool } from './defineTool.js';
+import { storageUri } from './storageResource.js';
 
 const FileInfo = z.object({ name: z.string(), size: z.number().int(), file_ext: z.string(), updated_at: z.string() });
 const fileNameArg = z.string().min(1).max(MAX_NAME);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Bigger files come back as a resource link the client reads itself, keeping their bytes out of the model's context. */
+export const EMBED_MAX_BYTES = 128 * 1024;
 
 export const storageList = defineTool({
   name: TOOL.storageList,
@@ -27,15 +30,19 @@ export const storageList = defineTool({
 export const storageRead = defineTool({
   name: TOOL.storageRead,
   title: 'Read a session file',
-  description: 'One file of the session storage, returned as an embedded resource (base64, with its MIME type).',
+  description: 'One file of the session storage with its MIME type: embedded (base64) up to 128 KiB, else a resource link to resources/read.',
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: z.strictObject({ session_id: sessionIdArg, file_name: fileNameArg.describe('As listed, e.g. downloads/a.pdf.') }),
   output: FileInfo.extend({ mimeType: z.string(), uri: z.string() }),
   async handle({ session_id, file_name }, ctx) {
     const { info, bytes } = await ctx.state.storageRead(session_id, file_name);
     const mimeType = mimeTypeOf(info.name);
-    const uri = `bsm-storage://${session_id}/${info.name.split('/').map(encodeURIComponent).join('/')}`;
-    return { text: `${info.name}: ${info.size} bytes, ${mimeType}`, structured: { ...info, mimeType, uri }, resources: [{ uri, mimeType, blob: bytes.toString('base64') }] };
+    const uri = storageUri(session_id, info.name);
+    const resource = info.size <= EMBED_MAX_BYTES
+      ? { type: 'resource' as const, resource: { uri, mimeType, blob: bytes.toString('base64') } }
+      : { type: 'resource_link' as const, uri, name: info.name, mimeType, size: info.size };
+    const how = resource.type === 'resource' ? 'embedded' : `linked: read ${uri} with resources/read`;
+    return { text: `${info.name}: ${info.size} bytes, ${mimeType}, ${how}`, structured: { ...info, mimeType, uri }, resources: [resource] };
   },
 });
 

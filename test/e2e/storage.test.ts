@@ -58,6 +58,23 @@ describe('file storage over HTTP: storage_list, storage_read, storage_write', ()
     await call(client, 'session_stop', { session_id: id });
   });
 
+  it('links a bigger file instead of embedding it; resources/read gives its bytes to its owner only', async () => {
+    const original = randomBytes(150_000); // over the 128 KiB embed limit, under --storage-max-bytes
+    const id = await startSession(client);
+    await download(id, '/bigger.bin', 'bigger.bin', original);
+    const read = await call(client, 'storage_read', { session_id: id, file_name: 'downloads/bigger.bin' });
+    const link = read.raw.content.find((part) => part.type === 'resource_link');
+    expect(link, read.text).toMatchObject({ type: 'resource_link', name: 'downloads/bigger.bin', mimeType: 'application/octet-stream', size: original.length });
+    expect(read.raw.content.some((part) => part.type === 'resource')).toBe(false);
+    const uri = link?.type === 'resource_link' ? link.uri : '';
+    const fetched = await client.readResource({ uri });
+    const content = fetched.contents[0];
+    expect(content !== undefined && 'blob' in content && Buffer.from(content.blob, 'base64').equals(original)).toBe(true);
+    const stranger = (await http.connect()).client;
+    await expect(stranger.readResource({ uri })).rejects.toThrow(/No session/);
+    await call(client, 'session_stop', { session_id: id });
+  });
+
   it('uploads a client file through storage_write and upload_file', async () => {
     const id = await startSession(client, { url: pages.setContent('/upload', UPLOAD_PAGE) });
     const written = await call(client, 'storage_write', { session_id: id, file_name: 'note.txt', content: Buffer.from('hello from the client').toString('base64') });
