@@ -76,7 +76,8 @@ async function main(): Promise<void> {
     fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
   }
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
-  const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
+  // Each session also reads its own storage folder; the whole output dir would let it reach other sessions' files.
+  const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [process.cwd()]).map((root) => resolve(root));
   const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
   const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, state: { profiles: new ProfileStore(join(config.dataDir, 'profiles')), keepStorage: config.keepStorage, storageMaxBytes: config.storageMaxBytes }, startTimeoutMs: config.startTimeoutSeconds * 1000 });
 

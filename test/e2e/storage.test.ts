@@ -83,6 +83,14 @@ describe('file storage over HTTP: storage_list, storage_read, storage_write', ()
     const upload = await call(client, 'step', { session_id: id, type: 'upload_file', id: 'I1', file_path: 'note.txt' });
     expect(upload.structured['success'], upload.text).toBe(true);
     await waitFor('the page to read the file', async () => (await call(client, 'scrape', { session_id: id })).text, (text) => text.includes('note.txt: hello from the client'));
+
+    // Another session's storage is not an upload root, even by its absolute path.
+    const other = await startSession(client, { url: pages.setContent('/upload-2', UPLOAD_PAGE) });
+    await call(client, 'observe', { session_id: other });
+    const foreign = await call(client, 'step', { session_id: other, type: 'upload_file', id: 'I1', file_path: join(outputDir, id, 'uploads', 'note.txt') });
+    expect(foreign.structured['success']).toBe(false);
+    expect(foreign.text).toContain('outside the folders uploads may come from');
+    await call(client, 'session_stop', { session_id: other });
     await call(client, 'session_stop', { session_id: id });
   });
 
