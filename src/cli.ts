@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import { startHttp } from './http.js';
 import { log, setLogLevel } from './log.js';
 import { createServer } from './server.js';
 import { SessionRegistry } from './sessions/registry.js';
+import { ProfileStore } from './stores/profileStore.js';
 import { GuardedStdioTransport } from './stdioTransport.js';
 import { VERSION } from './version.js';
 import { runVaultCli, vaultStore } from './vault/cli.js';
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
     fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
   }
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
-  const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
+  // Each session also reads its own storage folder; the whole output dir would let it reach other sessions' files.
+  const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [process.cwd()]).map((root) => resolve(root));
   const local = config.backend === 'local' ? new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } }) : undefined;
   let driver: Driver;
   try {
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   } catch (error: unknown) {
     fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
   }
-  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [], vaults: vaultStore(config) });
+  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, state: { profiles: new ProfileStore(join(config.dataDir, 'profiles')), keepStorage: config.keepStorage, storageMaxBytes: config.storageMaxBytes }, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [], vaults: vaultStore(config) });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let shuttingDown = false;
@@ -100,6 +102,8 @@ async function main(): Promise<void> {
     void (async () => {
       await closeTransport().catch((error: unknown) => log('warn', 'closing the transport failed', { error: errorMessage(error) }));
       await registry.shutdown().catch((error: unknown) => log('warn', 'closing browsers failed', { error: errorMessage(error) }));
+      // A temp output dir is ours alone; an --output-dir belongs to the operator.
+      if (config.outputDir === undefined) rmSync(outputDir, { recursive: true, force: true });
       process.exit(0);
     })();
   };

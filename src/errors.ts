@@ -23,6 +23,12 @@ export type ErrorCode =
   | 'E_VAULT_NOT_FOUND'
   | 'E_VAULT_UNREADABLE'
   | 'E_VAULT_REFUSED'
+  | 'E_PROFILE_LOCKED'
+  | 'E_PROFILE_CORRUPT'
+  | 'E_PROFILE_NOT_FOUND'
+  | 'E_NO_STORAGE'
+  | 'E_FILE_NOT_FOUND'
+  | 'E_FILE_TOO_LARGE'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {

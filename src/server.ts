@@ -6,8 +6,10 @@ import { log } from './log.js';
 import { redactResult, redactText } from './vault/redact.js';
 import type { SessionRegistry } from './sessions/registry.js';
 import { ownerView } from './sessions/view.js';
+import { stateView } from './sessions/stateView.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
 import { toolsFor } from './tools/index.js';
+import { registerStorageResources } from './tools/storageResource.js';
 import { sdkInputSchema } from './tools/wire.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
@@ -34,7 +36,7 @@ async function answer(tool: Tool, args: unknown, ctx: ToolContext): Promise<Call
   try {
     const answer = await tool.handle(args, ctx);
     const images = (answer.images ?? []).map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }));
-    return { content: [{ type: 'text', text: answer.text }, ...images], structuredContent: toRecord(answer.structured) };
+    return { content: [{ type: 'text', text: answer.text }, ...images, ...(answer.resources ?? [])], structuredContent: toRecord(answer.structured) };
   } catch (error: unknown) {
     return toErrorResult(error, tool.name);
   }
@@ -54,6 +56,7 @@ export function createServer(registry: SessionRegistry, owner: string): McpServe
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
   const ctx: ToolContext = {
     sessions: ownerView(registry, owner),
+    state: stateView(registry, owner),
     get sample() {
       if (server.server.getClientCapabilities()?.sampling === undefined) return undefined;
       return async (request: { system: string; prompt: string; maxTokens: number }): Promise<string> => {
@@ -69,5 +72,6 @@ export function createServer(registry: SessionRegistry, owner: string): McpServe
     },
   };
   for (const tool of toolsFor(registry.disabledActions)) register(server, tool, ctx);
+  registerStorageResources(server, ctx.state);
   return server;
 }

@@ -4,6 +4,9 @@ import type { ScrapeDeps, ScrapeParams, ScrapeResult } from '../page/scrape.js';
 import type { StepResult } from '../page/step.js';
 import type { SecretSource } from '../page/secrets.js';
 import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
+import type { Cookie, CookieInput } from '../notte/state.js';
+import type { SavedState } from '../stores/profileStore.js';
+import type { StartState } from './startState.js';
 
 /** What a session needs from a backend: the page operations, its byte counters, and a way to end it. */
 export interface DriverSession {
@@ -17,6 +20,11 @@ export interface DriverSession {
   /** `secrets`: the session's vault for this step; a driver that cannot honour it must refuse placeholders, not type them. */
   step(action: Action, secrets?: SecretSource): Promise<StepResult>;
   scrape(params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
+  /** Cookies of the context (for these URLs, or all); backends without cookie access leave these out. */
+  cookies?(urls?: readonly string[]): Promise<Cookie[]>;
+  addCookies?(cookies: readonly CookieInput[]): Promise<void>;
+  /** Cookies, localStorage and IndexedDB, as a profile saves them. */
+  storageState?(): Promise<SavedState>;
   /** Releases the session's context (and its own browser, if it has one). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -31,6 +39,10 @@ export interface OpenRequest {
   request: SessionStartRequest;
   proxy: ProxySettings | undefined;
   downloadsDir: string;
+  /** Loaded into the new context: a profile's state, start cookies. */
+  startState?: StartState;
+  /** The session's own storage folders upload_file reads from, ahead of --upload-root; [] means no uploads at all. */
+  uploadDirs?: readonly string[];
   /** Aborted when the caller stopped waiting (--start-timeout): a start still in line leaves it. */
   signal?: AbortSignal;
 }

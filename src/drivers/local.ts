@@ -15,6 +15,7 @@ import { QUIET_ARGS, findChromium } from './chromium.js';
 import { mergeFeatureArgs } from './launchArgs.js';
 import { spareIsAlive } from './spareCheck.js';
 import { StartQueue } from './startQueue.js';
+import { applyStartState, stateOps } from './startState.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
 
 const DEFAULT_VIEWPORT = { width: 1280, height: 1080 };
@@ -157,6 +158,7 @@ export class LocalDriver implements Driver {
     let host: ContextHost;
     try {
       if (this.#options.blockPrivateNetworks === true) await installNetworkGuard(context);
+      await applyStartState(context, open.startState);
       context.on('requestfinished', (req) => {
         req.sizes().then(
           (sizes) => {
@@ -170,7 +172,7 @@ export class LocalDriver implements Driver {
 
       host = await ContextHost.create(context, {
         downloadsDir: open.downloadsDir,
-        uploadRoots: this.#options.uploadRoots,
+        uploadRoots: open.uploadDirs?.length === 0 ? [] : [...(open.uploadDirs ?? []), ...this.#options.uploadRoots],
         allowLocalUrls: this.#options.allowLocalUrls,
         blockPrivateNetworks: this.#options.blockPrivateNetworks === true,
         screenshotType: request.screenshot_type,
@@ -195,6 +197,7 @@ export class LocalDriver implements Driver {
       applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
       cdpUrl: null,
       networkBytes: () => ({ ...bytes }),
+      ...stateOps(context),
       observe: (options) => bounded(host, 'observe', limits.observeMs, () => observe(host, options)),
       step: (action, secrets) => bounded(host, 'step', limits.stepMs, () => step(host, action, secrets)),
       scrape: (params, deps) => bounded(host, 'scrape', limits.scrapeMs, () => scrape(host, params, deps)),

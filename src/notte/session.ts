@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_ID, MAX_ITEMS, MAX_NAME, MAX_TEXT, MAX_URL, UNADVERTISED } from './limits.js';
+import { SessionProfile, cookiesArg } from './state.js';
 
 /**
  * Ids are server-minted UUIDs. No pattern on the wire (it would be repeated in six tools' schemas): a wrong id
@@ -39,11 +40,6 @@ export interface ProxySettings {
   bypass?: string | null | undefined;
 }
 
-const SessionProfile = z.strictObject({
-  id: z.string().min(1).max(MAX_NAME),
-  persist: z.boolean().default(false),
-});
-
 export const BROWSER_TYPES = ['chromium', 'chrome', 'chrome-nightly', 'chrome-turbo', 'firefox'] as const;
 export const SCREENSHOT_TYPES = ['raw', 'full', 'last_action'] as const;
 
@@ -76,7 +72,8 @@ export const sessionStartShape = {
   cdp_url: z.string().max(MAX_URL).nullish().meta(UNADVERTISED).describe('Not supported yet.'),
   use_file_storage: z.boolean().default(true).describe('Allow downloads and uploads.'),
   screenshot_type: z.enum(SCREENSHOT_TYPES).default('last_action').describe('observe screenshots: full boxes every id, last_action the last element.'),
-  profile: SessionProfile.nullish().meta(UNADVERTISED).describe('Not supported yet.'),
+  profile: SessionProfile.nullish().describe('Load saved cookies+storage.'),
+  cookies: cookiesArg.nullish(),
   web_bot_auth: z.boolean().default(false).meta(UNADVERTISED).describe('Not supported yet.'),
   extra_http_headers: z.record(z.string(), z.string().max(MAX_TEXT)).nullish().describe('Sent with every request.'),
   vault_id: z.string().max(MAX_NAME).nullish().describe('Credential vault: fill its {{vault.…}} placeholders.'),

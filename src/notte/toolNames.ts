@@ -11,5 +11,12 @@ export const TOOL = {
   status: 'session_status',
   list: 'session_list',
   stop: 'session_stop',
+  cookiesGet: 'session_cookies_get',
+  cookiesSet: 'session_cookies_set',
+  profileList: 'profile_list',
+  profileDelete: 'profile_delete',
+  storageList: 'storage_list',
+  storageRead: 'storage_read',
+  storageWrite: 'storage_write',
 } as const;
 export type ToolName = (typeof TOOL)[keyof typeof TOOL];

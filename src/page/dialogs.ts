@@ -125,6 +125,7 @@ export class PageEvents {
   }
 
   async #save(download: Download, suggestedFilename: string): Promise<SavedDownload> {
+    if (this.#downloadsDir === '') return { path: null, error: 'this session has no file storage (use_file_storage: false)' };
     try {
       await mkdir(this.#downloadsDir, { recursive: true });
       const path = await this.#uniquePath(suggestedFilename);

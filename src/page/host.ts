@@ -13,6 +13,7 @@ export interface PageHost {
   /** Open tabs in the order the agent sees them (metadata.tabs, switch_tab's tab_index). */
   tabs(): Page[];
   /** Per-session folder where download_file saves files. Created on demand by the page layer. */
+  /** '' when the session has no file storage (use_file_storage: false): downloads are refused. */
   readonly downloadsDir: string;
   /** Root folders upload_file may read from; a path outside all of them is refused. */
   readonly uploadRoots: readonly string[];

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { BsmError, errorMessage, excerpt } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
 import { log } from '../log.js';
@@ -8,6 +6,8 @@ import type { Driver, DriverSession } from '../drivers/driver.js';
 import type { Action } from '../notte/actions.js';
 import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
 import { Session } from './session.js';
+import { defaultStores, prepareState } from './sessionState.js';
+import type { StateStores } from './sessionState.js';
 import { openWithin } from './startDeadline.js';
 import { checkStartRequest } from './startChecks.js';
 import { checkSupported } from './unsupported.js';
@@ -19,7 +19,10 @@ export interface RegistryLimits {
   maxSessionsPerClient: number;
   /** Length of one "minute" of the API's limits; shorter only in tests. */
   minuteMs: number;
+  /** Holds each session's storage folder. */
   outputDir: string;
+  /** Profile store and storage flags; default: profiles under outputDir, nothing kept (tests, the README generator). */
+  state?: Omit<StateStores, 'outputDir'>;
   /** A session_start waits at most this long for its browser (--start-timeout). */
   startTimeoutMs?: number;
   /** Action types the operator turned off (--no-evaluate), refused for every client and transport. */
@@ -40,6 +43,7 @@ const KEEP_ENDED_PER_OWNER = 50;
 export class SessionRegistry {
   readonly #driver: Driver;
   readonly #limits: RegistryLimits;
+  readonly #stores: StateStores;
   readonly #sessions = new Map<string, Session>();
   /** Starts in flight hold a slot, so two racing starts cannot pass the limit together. */
   readonly #pending = new Map<string, number>();
@@ -49,6 +53,7 @@ export class SessionRegistry {
   constructor(driver: Driver, limits: RegistryLimits) {
     this.#driver = driver;
     this.#limits = limits;
+    this.#stores = { outputDir: limits.outputDir, ...(limits.state ?? defaultStores(limits.outputDir)) };
     const every = Math.min(5_000, Math.max(100, Math.floor(limits.minuteMs / 4)));
     this.#reaper = setInterval(() => void this.reap(), every);
     this.#reaper.unref();
@@ -63,18 +68,17 @@ export class SessionRegistry {
     this.#reserve(owner);
     try {
       const id = randomUUID();
-      const downloadsDir = join(this.#limits.outputDir, id, 'downloads');
-      mkdirSync(downloadsDir, { recursive: true });
+      const state = prepareState(this.#stores, id, request);
       // A crash can strike before the Session exists; the hook finds it once it does.
       const ref: { session?: Session } = {};
       const driver = await openWithin(
-        (signal) => this.#driver.open({ sessionId: id, request, proxy, downloadsDir, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
+        (signal) => this.#driver.open({ sessionId: id, request, proxy, ...state.open, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
         this.#limits.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       ).catch((error: unknown) => {
-        rmSync(join(this.#limits.outputDir, id), { recursive: true, force: true }); // a failed start leaves nothing behind
+        state.abandon(); // a failed start leaves nothing behind
         throw error;
       });
-      const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date(), vault });
+      const session = new Session({ id, owner, request, driver: state.wrap(driver), minuteMs: this.#limits.minuteMs, createdAt: new Date(), vault });
       ref.session = session;
       this.#sessions.set(id, session);
       log('info', 'session started', { session_id: id });
@@ -82,6 +86,10 @@ export class SessionRegistry {
     } finally {
       this.#release(owner);
     }
+  }
+
+  get stores(): StateStores {
+    return this.#stores;
   }
 
   /** The owner's session, whatever its status. */

@@ -1,12 +1,15 @@
 import type { z } from 'zod';
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { EmbeddedResource, ResourceLink, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolName } from '../notte/toolNames.js';
 import type { SessionsView } from '../sessions/view.js';
+import type { StateView } from '../sessions/stateView.js';
 import { invalidInput } from './invalidInput.js';
 
 /** What a tool handler sees: the caller's sessions and, when the client offers it, its model. */
 export interface ToolContext {
   sessions: SessionsView;
+  /** Cookies, profiles and file storage of the caller's sessions. */
+  state: StateView;
   /** Asks the client's own model (MCP sampling); undefined when the client does not support it. */
   sample: ((request: { system: string; prompt: string; maxTokens: number }) => Promise<string>) | undefined;
 }
@@ -21,6 +24,8 @@ export interface ToolAnswer<Out> {
   text: string;
   structured: Out;
   images?: ToolImage[];
+  /** Files as embedded resources or links to them (storage_read). */
+  resources?: Array<EmbeddedResource | ResourceLink>;
 }
 
 /** `input` is a plain object schema: what it says is what tools/list advertises (see wire.ts), field for field. */

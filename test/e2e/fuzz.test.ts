@@ -22,6 +22,11 @@ function baseArgs(sessionId: string): (tool: string) => Record<string, unknown> 
     if (tool === 'session_start' || tool === 'session_list') return {};
     if (tool === 'session_stop') return { session_id: randomUUID() }; // never the live session
     if (tool === 'step') return { session_id: sessionId, type: 'scroll_down', amount: 100 };
+    if (tool === 'profile_list') return {};
+    if (tool === 'profile_delete') return { profile_id: 'fuzz-no-such-profile' };
+    if (tool === 'session_cookies_set') return { session_id: sessionId, cookies: [] };
+    if (tool === 'storage_read') return { session_id: sessionId, file_name: 'downloads/none.txt' };
+    if (tool === 'storage_write') return { session_id: sessionId, file_name: 'fuzz.txt', content: '' };
     return { session_id: sessionId };
   };
 }

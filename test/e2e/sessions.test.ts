@@ -33,11 +33,11 @@ describe('session tools over stdio', () => {
     }
     expect(byName.get('session_stop')?.annotations?.idempotentHint).toBe(true);
     const startProps = byName.get('session_start')?.inputSchema.properties ?? {};
-    for (const field of ['headless', 'max_duration_minutes', 'idle_timeout_minutes', 'proxies', 'browser_type', 'user_agent', 'chrome_args', 'viewport_width', 'viewport_height', 'aspect_ratio', 'use_file_storage', 'screenshot_type', 'extra_http_headers', 'vault_id', 'url']) {
+    for (const field of ['headless', 'max_duration_minutes', 'idle_timeout_minutes', 'proxies', 'browser_type', 'user_agent', 'chrome_args', 'viewport_width', 'viewport_height', 'aspect_ratio', 'use_file_storage', 'screenshot_type', 'profile', 'cookies', 'extra_http_headers', 'vault_id', 'url']) {
       expect(startProps, field).toHaveProperty(field);
     }
     // Accepted for Notte compatibility (and refused with E_NOT_SUPPORTED below), but not worth a model's tokens.
-    for (const field of ['solve_captchas', 'cdp_url', 'profile', 'web_bot_auth', 'auth_ids', 'wait_for_authentication', 'timeout_minutes']) {
+    for (const field of ['solve_captchas', 'cdp_url', 'web_bot_auth', 'auth_ids', 'wait_for_authentication', 'timeout_minutes']) {
       expect(startProps, field).not.toHaveProperty(field);
     }
   });
@@ -199,7 +199,6 @@ describe('input validation', () => {
   });
 
   const unsupported: [string, Record<string, unknown>][] = [
-    ['profile', { profile: { id: 'notte-profile-0123456789abcdef' } }],
     ['cdp_url', { cdp_url: 'ws://127.0.0.1:9222/devtools/browser/x' }],
     ['solve_captchas', { solve_captchas: true }],
     ['web_bot_auth', { web_bot_auth: true }],

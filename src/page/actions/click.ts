@@ -41,7 +41,10 @@ async function opensNewTab(target: Target): Promise<boolean> {
     .catch(() => false);
 }
 
+const NO_STORAGE = 'This session has no file storage (it was started with use_file_storage: false), so nothing can be downloaded. Start a session with use_file_storage: true.';
+
 export async function downloadFile(ctx: ActionContext, action: ActionOf<'download_file'>): Promise<ActionOutcome> {
+  if (ctx.host.downloadsDir === '') return failed(NO_STORAGE);
   return onTarget(ctx, action, async (target) => {
     const result = await clickTarget(target, clickTimeout(action.timeout));
     if (!result.ok) return failed(result.message, result.exception);

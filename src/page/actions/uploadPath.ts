@@ -9,7 +9,7 @@ export type UploadPathVerdict = { ok: true; path: string } | { ok: false; reason
  */
 export async function resolveUploadPath(roots: readonly string[], filePath: string): Promise<UploadPathVerdict> {
   if (roots.length === 0) {
-    return { ok: false, reason: 'Uploads are not enabled for this session (no upload folder is configured).' };
+    return { ok: false, reason: 'Uploads are not enabled for this session (it was started with use_file_storage: false, or no upload folder is configured).' };
   }
   const realRoots = (await Promise.all(roots.map((root) => realpath(root).catch(() => undefined)))).filter(
     (root): root is string => root !== undefined,

@@ -1,0 +1,188 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PageServer } from '../fixtures/pageServer.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { call, chromiumProcesses, startHttpServer, startSession, startStdio, waitFor } from './harness.js';
+import type { StdioServer } from './harness.js';
+
+let pages: PageServer;
+let dataDir: string;
+let server: StdioServer;
+
+/** The token the fixture hands out at login; a cookie and localStorage carry it into later sessions. */
+const SESSION_TOKEN = 'tok-7f3a9c';
+
+/**
+ * A login fixture: /login sets an HttpOnly cookie and, in the page, localStorage; /account answers from the
+ * cookie the browser sent (server side) and the page shows what localStorage holds (client side).
+ */
+/** Opens the page's IndexedDB database `app` with its one store `kv`. */
+const OPEN_DB = `function openDb() { return new Promise((resolve, reject) => { const r = indexedDB.open('app', 1); r.onupgradeneeded = () => r.result.createObjectStore('kv'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); }); }`;
+
+function installLogin(site: PageServer): void {
+  site.setContent('/login', `<script>${OPEN_DB}
+    async function logIn() {
+      await fetch('/do-login', { method: 'POST' });
+      localStorage.setItem('user', 'ada');
+      const db = await openDb();
+      await new Promise((resolve) => { const tx = db.transaction('kv', 'readwrite'); tx.objectStore('kv').put('gold', 'plan'); tx.oncomplete = resolve; });
+      document.title = 'in';
+    }</script><button onclick="logIn()">Log in</button>`);
+  site.setRoute('/do-login', (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'set-cookie': `sid=${SESSION_TOKEN}; Path=/; HttpOnly; Max-Age=3600`, 'content-type': 'text/plain' }).end('ok');
+  });
+  site.setRoute('/account', (req: IncomingMessage, res: ServerResponse) => {
+    const loggedIn = (req.headers.cookie ?? '').includes(`sid=${SESSION_TOKEN}`);
+    const body = loggedIn ? '<h1>Logged in</h1>' : '<h1>Please log in</h1>';
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>account</title>${body}<p id="who"></p><p id="plan"></p><script>${OPEN_DB}
+      document.getElementById('who').textContent = 'user=' + localStorage.getItem('user');
+      openDb().then((db) => { const get = db.transaction('kv').objectStore('kv').get('plan'); get.onsuccess = () => { document.getElementById('plan').textContent = 'plan=' + get.result; }; });
+    </script>`);
+  });
+}
+
+async function logIn(target: { client: Client }, profile: Record<string, unknown>): Promise<string> {
+  const id = await startSession(target.client, { profile, url: pages.url('/login') });
+  await call(target.client, 'observe', { session_id: id });
+  const click = await call(target.client, 'step', { session_id: id, type: 'click', id: 'B1' });
+  expect(click.structured['success'], click.text).toBe(true);
+  // The marker is computed in the page, so the step's echo of the code cannot match it.
+  const probe = { session_id: id, type: 'evaluate_js', code: "document.title === 'in' ? ['LOGGED', 'IN'].join('-') : 'not yet'" };
+  await waitFor('the login to finish', async () => (await call(target.client, 'step', probe)).text, (text) => text.includes('LOGGED-IN'));
+  return id;
+}
+
+async function accountText(target: { client: Client }, profile: Record<string, unknown> | undefined): Promise<string> {
+  const id = await startSession(target.client, { ...(profile === undefined ? {} : { profile }), url: pages.url('/account') });
+  // IndexedDB answers asynchronously: wait until the page has written what it found.
+  const text = await waitFor('the account page to read its storage', async () => (await call(target.client, 'scrape', { session_id: id })).text, (scraped) => scraped.includes('plan='));
+  await call(target.client, 'session_stop', { session_id: id });
+  return text;
+}
+
+beforeAll(async () => {
+  pages = await PageServer.start();
+  installLogin(pages);
+  dataDir = mkdtempSync(join(tmpdir(), 'bsm-profiles-'));
+  server = await startStdio(['--data-dir', dataDir]);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await server?.exited;
+  await pages.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('profiles: state that lasts across sessions', () => {
+  it('logs in, stops with persist, and a new session on the profile is still logged in (cookie, localStorage, IndexedDB)', async () => {
+    const id = await logIn(server, { id: 'shop-login', persist: true });
+    await call(server.client, 'session_stop', { session_id: id });
+
+    expect(await accountText(server, { id: 'shop-login' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
+    // Without the profile the same page sees a stranger: the state came from the profile, not the browser.
+    expect(await accountText(server, undefined)).toMatch(/Please log in[\s\S]*user=null[\s\S]*plan=undefined/);
+
+    // Saved atomically: only the profile and no temp file or lock is left in the store.
+    expect(readdirSync(join(dataDir, 'profiles'))).toEqual(['shop-login.json']);
+    // The saved state is the browser's own: the HttpOnly cookie is in it, and nothing of it reached the log.
+    expect(readFileSync(join(dataDir, 'profiles', 'shop-login.json'), 'utf8')).toContain(SESSION_TOKEN);
+    expect(server.stderr()).not.toContain(SESSION_TOKEN);
+  });
+
+  it('lists profiles with their domains and deletes them', async () => {
+    const id = await logIn(server, { id: 'to-delete', persist: true });
+    await call(server.client, 'session_stop', { session_id: id });
+    const listed = await call(server.client, 'profile_list', { name: 'to-del' });
+    expect(listed.structured['items']).toEqual([expect.objectContaining({ profile_id: 'to-delete', persisted_domains: ['127.0.0.1'] })]);
+
+    const deleted = await call(server.client, 'profile_delete', { profile_id: 'to-delete' });
+    expect(deleted.structured).toMatchObject({ success: true });
+    expect((await call(server.client, 'profile_list', { name: 'to-del' })).structured['items']).toEqual([]);
+    const missing = await call(server.client, 'session_start', { profile: { id: 'to-delete' } });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toMatch(/^E_PROFILE_NOT_FOUND: .*"persist": true/);
+  });
+
+  it('refuses a second session on a persisting profile, and takes it once the first has ended', async () => {
+    const first = await startSession(server.client, { profile: { id: 'shared', persist: true } });
+    const second = await call(server.client, 'session_start', { profile: { id: 'shared', persist: true } });
+    expect(second.isError).toBe(true);
+    expect(second.text).toMatch(/^E_PROFILE_LOCKED: Profile shared is in use.*session_stop.*"persist": false/);
+    // Deleting it under the session would be undone when that session saves: refused too.
+    expect((await call(server.client, 'profile_delete', { profile_id: 'shared' })).text).toMatch(/^E_PROFILE_LOCKED/);
+
+    await call(server.client, 'session_stop', { session_id: first });
+    const third = await startSession(server.client, { profile: { id: 'shared', persist: true } });
+    await call(server.client, 'session_stop', { session_id: third });
+  });
+
+  it('takes over a lock left by a process that died', async () => {
+    // A server killed with SIGKILL cannot remove its lock; a pid that no longer runs marks it stale.
+    writeFileSync(join(dataDir, 'profiles', 'orphan.lock'), '999999999');
+    const id = await startSession(server.client, { profile: { id: 'orphan', persist: true } });
+    await call(server.client, 'session_stop', { session_id: id });
+    expect(readdirSync(join(dataDir, 'profiles'))).not.toContain('orphan.lock');
+  });
+
+  it('saves the profile when the session ends by idle timeout', async () => {
+    // --minute-ms 2000: the default idle_timeout_minutes 3 is six seconds, long enough for the login steps.
+    const quick = await startStdio(['--data-dir', dataDir, '--minute-ms', '2000']);
+    try {
+      const id = await logIn(quick, { id: 'idle-save', persist: true });
+      await waitFor('the idle timeout', async () => (await call(quick.client, 'session_status', { session_id: id })).structured['status'], (status) => status === 'timed_out', 30_000);
+      expect(await accountText(server, { id: 'idle-save' })).toContain('Logged in');
+    } finally {
+      await quick.close();
+      await quick.exited;
+    }
+  });
+
+  it('refuses profile ids that could name a path', async () => {
+    for (const bad of ['../etc', 'a/b', '.hidden', '']) {
+      const result = await call(server.client, 'session_start', { profile: { id: bad, persist: true } });
+      expect(result.isError, bad).toBe(true);
+      expect(result.text, bad).toMatch(/^E_INVALID_INPUT: .*profile/);
+    }
+    expect((await call(server.client, 'profile_delete', { profile_id: '../../x' })).text).toMatch(/^E_INVALID_INPUT: .*profile_id/);
+  });
+});
+
+describe('profiles: the conversation ends under a persisting session', () => {
+  it('saves the profile when an HTTP client ends its MCP session (DELETE)', async () => {
+    const http = await startHttpServer(['--data-dir', dataDir]);
+    try {
+      const { client, transport } = await http.connect();
+      await logIn({ client }, { id: 'http-client', persist: true });
+      await transport.terminateSession();
+      const other = (await http.connect()).client;
+      await waitFor('the profile to be saved', async () => (await call(other, 'profile_list', { name: 'http-client' })).structured['items'], (items) => Array.isArray(items) && items.length === 1);
+      expect(await accountText({ client: other }, { id: 'http-client' })).toMatch(/Logged in[\s\S]*plan=gold/);
+    } finally {
+      await http.stop();
+    }
+  });
+});
+
+describe('profiles: a SIGTERM of the server mid-session', () => {
+  it('saves the profile on shutdown, and the next server finds the login', async () => {
+    const doomed = await startStdio(['--data-dir', dataDir]);
+    await logIn(doomed, { id: 'survivor', persist: true });
+    process.kill(doomed.pid, 'SIGTERM');
+    await doomed.exited;
+    await doomed.close();
+    await waitFor('its browsers to exit', () => chromiumProcesses(doomed.tag).length, (count) => count === 0);
+    expect(readdirSync(join(dataDir, 'profiles'))).not.toContain('survivor.lock');
+
+    const next = await startStdio(['--data-dir', dataDir]);
+    try {
+      expect(await accountText(next, { id: 'survivor' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
+    } finally {
+      await next.close();
+      await next.exited;
+    }
+  });
+});
