@@ -7,6 +7,8 @@ import type { ParseArgsConfig } from 'node:util';
 import { OPTIONS, helpText, resolveConfig } from './config.js';
 import type { Config } from './config.js';
 import { findChromium } from './drivers/chromium.js';
+import { routeBackends } from './drivers/backends.js';
+import type { Driver } from './drivers/driver.js';
 import { LocalDriver } from './drivers/local.js';
 import { BsmError, errorMessage } from './errors.js';
 import { startHttp } from './http.js';
@@ -76,7 +78,13 @@ async function main(): Promise<void> {
   }
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
-  const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
+  const local = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
+  let driver: Driver;
+  try {
+    driver = routeBackends(config, local, { uploadRoots, allowLocalUrls: config.allowLocalUrls, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
+  } catch (error: unknown) {
+    fatal(error instanceof BsmError ? error.message : errorMessage(error), 2);
+  }
   const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000 });
 
   let closeTransport: () => Promise<void> = async () => undefined;
@@ -100,7 +108,7 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (error) => log('error', 'uncaught exception', { error: errorMessage(error), stack: error.stack }));
 
   // After the handshake and the first tools/list, which must not wait for it.
-  setTimeout(() => driver.prewarm(), 1_000).unref();
+  setTimeout(() => local.prewarm(), 1_000).unref();
 
   if (config.port !== undefined) {
     const http = await startHttp(config, registry).catch((error: unknown) => fatal(listenFailure(error, config)));

@@ -1,0 +1,78 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { BsmError, errorText } from '../errors.js';
+import { log } from '../log.js';
+import { TOOL } from '../notte/toolNames.js';
+import { notCdp, unreachable } from './cdpEndpoint.js';
+import type { CdpEndpoint } from './cdpEndpoint.js';
+import type { DriverSession, OpenHooks, OpenRequest } from './driver.js';
+import { contextOptionsFor, openPageSession } from './playwright.js';
+import type { PageOptions } from './playwright.js';
+
+/** A remote browser that does not answer the CDP handshake in this time is refused, not waited on. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Connects over CDP, telling an endpoint nobody listens on from one that is not a browser. */
+export async function connectCdp(endpoint: CdpEndpoint, wsUrl: string, headers: Record<string, string>, timeoutMs = CONNECT_TIMEOUT_MS): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  try {
+    return await chromium.connectOverCDP(wsUrl, { headers, timeout: timeoutMs });
+  } catch (error: unknown) {
+    const why = errorText(error);
+    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT|Timeout \d+ms exceeded|EAI_AGAIN/i.test(why)) throw unreachable(endpoint, why, error);
+    throw notCdp(endpoint, why, error);
+  }
+}
+
+export interface AttachArgs {
+  browser: Browser;
+  open: OpenRequest;
+  hooks: OpenHooks;
+  options: PageOptions;
+  /** Shown in the response's cdp_url: the masked endpoint, or the session's own WebSocket when it is handed out. */
+  cdpUrl: string | null;
+  /** What to say when the browser goes away under the session. */
+  lostReason: string;
+  /** Runs once after the connection is closed, on every exit path (a Grid session deleted, a process killed). */
+  afterClose?: () => Promise<void>;
+}
+
+/**
+ * A session on a browser reached over CDP. It gets a context of its own when the browser allows one (ours to
+ * close); otherwise the browser's default context, attached: only the tabs it opened are closed. Either way the
+ * end only disconnects: the browser and everything we did not create stay as they were.
+ */
+export async function openAttached(args: AttachArgs): Promise<DriverSession> {
+  const { browser, open, hooks } = args;
+  let done = false;
+  const finish = async (): Promise<void> => {
+    if (done) return;
+    done = true;
+    await browser.close().catch(() => undefined); // over CDP this only drops the connection and our contexts
+    await args.afterClose?.().catch((error: unknown) => log('warn', 'cleanup after a remote session failed', { error: errorText(error) }));
+  };
+  browser.on('disconnected', () => {
+    if (done) return;
+    log('warn', 'remote browser went away', { session_id: open.sessionId });
+    hooks.onCrash(args.lostReason);
+    void finish();
+  });
+  let context: BrowserContext;
+  let ownership: 'own' | 'attached' = 'own';
+  try {
+    context = await browser.newContext(contextOptionsFor(open.request, open.proxy, args.options.blockPrivateNetworks === true));
+  } catch (error: unknown) {
+    const fallback = browser.contexts()[0];
+    if (fallback === undefined || !browser.isConnected()) {
+      await finish();
+      throw new BsmError('E_BROWSER_LAUNCH', `The remote browser refused a new context: ${errorText(error)}`, `Try another endpoint, or leave cdp_url out and call ${TOOL.start} again.`, { cause: error });
+    }
+    log('info', 'remote browser allows one context; attaching to its default one', { session_id: open.sessionId });
+    context = fallback;
+    ownership = 'attached';
+  }
+  const release = async (): Promise<void> => {
+    if (ownership === 'own') await context.close().catch(() => undefined);
+    await finish();
+  };
+  return openPageSession(context, { open, hooks, options: args.options, ownership, release, cdpUrl: args.cdpUrl });
+}
