@@ -43,11 +43,16 @@ function maskText(raw: string): string {
 /** The WebSocket the endpoint names; an http(s) one is asked for it at /json/version. */
 export async function resolveWebSocket(endpoint: CdpEndpoint, headers: Record<string, string>, timeoutMs: number): Promise<string> {
   if (endpoint.kind === 'ws') return endpoint.url.href;
-  const versionUrl = new URL('json/version', endpoint.url.href.endsWith('/') ? endpoint.url.href : `${endpoint.url.href}/`);
+  const bare = new URL(endpoint.url.href);
+  bare.username = '';
+  bare.password = '';
+  bare.search = '';
+  const versionUrl = new URL('json/version', bare.href.endsWith('/') ? bare.href : `${bare.href}/`);
+  versionUrl.search = endpoint.url.search; // providers that take a token in the query want it here too
   let body: unknown;
   let response: Response;
   try {
-    response = await fetch(versionUrl, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    response = await fetch(versionUrl, { headers: withBasicAuth(endpoint.url, headers), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   } catch (error: unknown) {
     throw unreachable(endpoint, errorText(error), error);
   }
@@ -64,7 +69,16 @@ export async function resolveWebSocket(endpoint: CdpEndpoint, headers: Record<st
   const socket = new URL(ws);
   socket.protocol = endpoint.url.protocol === 'https:' ? 'wss:' : 'ws:';
   socket.host = endpoint.url.host;
+  // A token in the endpoint's query (browserless style) goes on to the socket too.
+  for (const [name, value] of endpoint.url.searchParams) socket.searchParams.set(name, value);
   return socket.href;
+}
+
+/** user:password in an endpoint become Basic auth: fetch refuses URLs that carry credentials. */
+export function withBasicAuth(url: URL, headers: Record<string, string>): Record<string, string> {
+  if (url.username === '' || Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) return headers;
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { ...headers, authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
 }
 
 export function unreachable(endpoint: CdpEndpoint, why: string, cause?: unknown): BsmError {

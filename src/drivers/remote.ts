@@ -2,7 +2,7 @@ import { BsmError } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
 import { resolvesPrivate } from '../page/networkGuard.js';
 import { CONNECT_TIMEOUT_MS, connectCdp, openAttached } from './attach.js';
-import { parseCdpEndpoint, resolveWebSocket } from './cdpEndpoint.js';
+import { parseCdpEndpoint, resolveWebSocket, withBasicAuth } from './cdpEndpoint.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
 import type { PageOptions } from './playwright.js';
 
@@ -44,7 +44,7 @@ export class RemoteDriver implements Driver {
     if ((request.chrome_args ?? []).length > 0) {
       throw new BsmError('E_NOT_SUPPORTED', 'chrome_args: a browser that is already running cannot take new switches.', `Leave chrome_args out (or cdp_url) and call ${TOOL.start} again.`);
     }
-    const headers = request.cdp_headers ?? {};
+    const headers = withBasicAuth(endpoint.url, request.cdp_headers ?? {});
     const timeoutMs = this.#options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     const wsUrl = await resolveWebSocket(endpoint, headers, timeoutMs);
     const browser = await connectCdp(endpoint, wsUrl, headers, timeoutMs);

@@ -1,0 +1,167 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCdpBrowser } from '../fixtures/cdpBrowser.js';
+import type { CdpBrowser } from '../fixtures/cdpBrowser.js';
+import { PageServer } from '../fixtures/pageServer.js';
+import { call, startSession, startStdio, waitFor } from './harness.js';
+import type { StdioServer } from './harness.js';
+
+let pages: PageServer;
+let server: StdioServer;
+let remote: CdpBrowser;
+/** The test's own connection and tab in the remote browser: both must outlive every session. */
+let mine: Browser;
+let myTab: Page;
+
+const FORM = `<!doctype html><title>Remote</title><h1>Remote form</h1>
+  <label>Name <input name="name"></label><button onclick="document.getElementById('out').textContent = 'Hi ' + document.querySelector('input').value">Greet</button>
+  <p id="out"></p>`;
+
+beforeAll(async () => {
+  pages = await PageServer.start();
+  server = await startStdio();
+  remote = await startCdpBrowser(randomUUID());
+  mine = await chromium.connectOverCDP(remote.wsUrl);
+  const context = mine.contexts()[0];
+  if (context === undefined) throw new Error('the remote browser has no default context');
+  myTab = await context.newPage();
+  await myTab.goto(pages.setContent('/mine', '<title>Mine</title><p>the test tab</p>'));
+});
+
+afterAll(async () => {
+  await mine.close().catch(() => undefined);
+  await remote.close();
+  await server.close();
+  await server.exited;
+  await pages.close();
+});
+
+/** observe → fill → click → scrape, asserting what the agent reads. */
+async function driveForm(id: string): Promise<void> {
+  const seen = await call(server.client, 'observe', { session_id: id, url: pages.setContent('/form', FORM) });
+  expect(seen.isError, seen.text).toBe(false);
+  expect(seen.text).toContain('# Remote form');
+  expect(seen.text).toMatch(/\[I1 Name\]/);
+  const filled = await call(server.client, 'step', { session_id: id, type: 'fill', id: 'I1', value: 'Ada' });
+  expect(filled.structured['success'], filled.text).toBe(true);
+  const clicked = await call(server.client, 'step', { session_id: id, type: 'click', id: 'B1' });
+  expect(clicked.structured['success'], clicked.text).toBe(true);
+  const out = await call(server.client, 'scrape', { session_id: id, selector: '#out' });
+  expect(out.structured['markdown']).toContain('Hi Ada');
+}
+
+async function remoteUrls(): Promise<string[]> {
+  return mine.contexts().flatMap((context) => context.pages().map((page) => page.url()));
+}
+
+describe('cdp_url: sessions on a browser someone else runs', () => {
+  it('advertises cdp_url, cdp_headers and expose_cdp on session_start', async () => {
+    const { tools } = await server.client.listTools();
+    const props = tools.find((tool) => tool.name === 'session_start')?.inputSchema.properties ?? {};
+    for (const field of ['cdp_url', 'cdp_headers', 'expose_cdp']) expect(props, field).toHaveProperty(field);
+  });
+
+  it('attaches by ws, runs observe/step/scrape in a context of its own, and leaves the browser and its tab alive', async () => {
+    const started = await call(server.client, 'session_start', { cdp_url: remote.wsUrl });
+    expect(started.isError, started.text).toBe(false);
+    expect(started.structured['cdp_url']).toBe(remote.wsUrl);
+    const id = String(started.structured['session_id']);
+    await driveForm(id);
+    // The session's tab lives in a context the test's connection does not see as its default one.
+    expect(myTab.url()).toBe(pages.url('/mine'));
+    const stopped = await call(server.client, 'session_stop', { session_id: id });
+    expect(stopped.structured['status']).toBe('closed');
+    expect(mine.isConnected()).toBe(true);
+    expect(await myTab.evaluate(() => document.body.innerText)).toContain('the test tab');
+    await waitFor('the session tab to be gone', remoteUrls, (urls) => !urls.includes(pages.url('/form')));
+  });
+
+  it('attaches by http (resolved through /json/version) and masks credentials in the echo', async () => {
+    const withUser = remote.httpUrl.replace('http://', 'http://agent:s3cret@');
+    const started = await call(server.client, 'session_start', { cdp_url: `${withUser}/?token=abc123`, cdp_headers: { 'x-provider-token': 'abc123' } });
+    expect(started.isError, started.text).toBe(false);
+    const echoed = String(started.structured['cdp_url']);
+    expect(echoed).not.toContain('s3cret');
+    expect(echoed).not.toContain('abc123');
+    expect(echoed).toContain('***');
+    const id = String(started.structured['session_id']);
+    await driveForm(id);
+    await call(server.client, 'session_stop', { session_id: id });
+    expect(await myTab.evaluate(() => document.body.innerText)).toContain('the test tab');
+  });
+
+  it('refuses a scheme other than ws, wss, http and https, naming the field', async () => {
+    const result = await call(server.client, 'session_start', { cdp_url: 'ftp://127.0.0.1:9222' });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/^E_INVALID_INPUT: cdp_url: scheme "ftp:"/);
+    expect(result.text).toContain('ws://host:port');
+  });
+
+  it('refuses an unreachable endpoint within a bounded time', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo; // listen() on a TCP port answers an AddressInfo
+    await new Promise((resolve) => closed.close(resolve));
+    for (const url of [`http://127.0.0.1:${port}`, `ws://127.0.0.1:${port}/devtools/browser/x`]) {
+      const result = await call(server.client, 'session_start', { cdp_url: url });
+      expect(result.isError, url).toBe(true);
+      expect(result.text, url).toMatch(/^E_CDP_UNREACHABLE: The CDP endpoint .* could not be reached/);
+      expect(result.text).toContain('session_start');
+    }
+  });
+
+  it('refuses an endpoint that is not CDP', async () => {
+    const http = pages.url('/');
+    const byHttp = await call(server.client, 'session_start', { cdp_url: http });
+    expect(byHttp.text).toMatch(/^E_CDP_NOT_CDP: .* is not a Chrome DevTools Protocol endpoint/);
+    const byWs = await call(server.client, 'session_start', { cdp_url: http.replace('http://', 'ws://') });
+    expect(byWs.text).toMatch(/^E_CDP_NOT_CDP: /);
+  });
+
+  it('turns the session error within seconds when the remote browser dies mid-step, and the server goes on', async () => {
+    const doomed = await startCdpBrowser(randomUUID());
+    try {
+      const id = await startSession(server.client, { cdp_url: doomed.wsUrl });
+      const hang = pages.setRoute('/slow', () => undefined); // never answers: the step is in flight when the browser dies
+      const inFlight = call(server.client, 'step', { session_id: id, type: 'goto', url: hang });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await doomed.kill();
+      const stepped = await inFlight;
+      expect(stepped.isError || stepped.structured['success'] === false, stepped.text).toBe(true);
+      const status = await waitFor('the session to turn error', async () => (await call(server.client, 'session_status', { session_id: id })).structured, (s) => s['status'] === 'error', 15_000);
+      expect(String(status['error'])).toMatch(/remote browser .* went away/);
+      // Other sessions (on the other remote browser, and local ones) go on.
+      const other = await startSession(server.client, { cdp_url: remote.wsUrl });
+      await driveForm(other);
+      await call(server.client, 'session_stop', { session_id: other });
+    } finally {
+      await doomed.close();
+    }
+  });
+});
+
+describe('expose_cdp: a session handed out over its own CDP WebSocket', () => {
+  it('gives the session a browser of its own whose cdp_url a user can attach Playwright to', async () => {
+    const started = await call(server.client, 'session_start', { expose_cdp: true, url: pages.setContent('/agent', '<title>Agent page</title><p>driven by the agent</p>') });
+    expect(started.isError, started.text).toBe(false);
+    const cdpUrl = String(started.structured['cdp_url']);
+    expect(cdpUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
+    const id = String(started.structured['session_id']);
+    const user = await chromium.connectOverCDP(cdpUrl);
+    try {
+      const urls = user.contexts().flatMap((context) => context.pages().map((page) => page.url()));
+      expect(urls).toContain(pages.url('/agent'));
+      // Only this session's browser: the remote browser's test tab is not in it.
+      expect(urls).not.toContain(pages.url('/mine'));
+    } finally {
+      await user.close();
+    }
+    await call(server.client, 'session_stop', { session_id: id });
+    // Closed with the session: its WebSocket no longer answers.
+    await waitFor('the exposed browser to close', () => chromium.connectOverCDP(cdpUrl, { timeout: 2_000 }).then((b) => b.close().then(() => 'open'), () => 'closed'), (state) => state === 'closed', 15_000);
+  });
+});
