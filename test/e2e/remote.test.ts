@@ -54,8 +54,10 @@ async function driveForm(id: string): Promise<void> {
   expect(out.structured['markdown']).toContain('Hi Ada');
 }
 
-async function remoteUrls(): Promise<string[]> {
-  return mine.contexts().flatMap((context) => context.pages().map((page) => page.url()));
+/** Every tab of a CDP browser, whichever connection opened it. */
+async function tabUrls(browser: CdpBrowser = remote): Promise<string[]> {
+  const targets = (await (await fetch(`${browser.httpUrl}/json/list`)).json()) as { type: string; url: string }[]; // Chromium's /json/list shape
+  return targets.filter((target) => target.type === 'page').map((target) => target.url);
 }
 
 describe('cdp_url: sessions on a browser someone else runs', () => {
@@ -71,13 +73,20 @@ describe('cdp_url: sessions on a browser someone else runs', () => {
     expect(started.structured['cdp_url']).toBe(remote.wsUrl);
     const id = String(started.structured['session_id']);
     await driveForm(id);
-    // The session's tab lives in a context the test's connection does not see as its default one.
-    expect(myTab.url()).toBe(pages.url('/mine'));
+    expect(await tabUrls()).toContain(pages.url('/form'));
+    // A context of its own: the session's tab and the test's tab sit in different browser contexts.
+    const cdp = await mine.newBrowserCDPSession();
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    await cdp.detach();
+    const contextOf = (url: string): string | undefined => targetInfos.find((target) => target.url === url)?.browserContextId;
+    expect(contextOf(pages.url('/form'))).toBeDefined();
+    expect(contextOf(pages.url('/form'))).not.toBe(contextOf(pages.url('/mine')));
     const stopped = await call(server.client, 'session_stop', { session_id: id });
     expect(stopped.structured['status']).toBe('closed');
     expect(mine.isConnected()).toBe(true);
     expect(await myTab.evaluate(() => document.body.innerText)).toContain('the test tab');
-    await waitFor('the session tab to be gone', remoteUrls, (urls) => !urls.includes(pages.url('/form')));
+    await waitFor('the session tab to be gone', () => tabUrls(), (urls) => !urls.includes(pages.url('/form')));
+    expect(await tabUrls()).toContain(pages.url('/mine'));
   });
 
   it('attaches by http (resolved through /json/version) and masks credentials in the echo', async () => {
@@ -140,6 +149,38 @@ describe('cdp_url: sessions on a browser someone else runs', () => {
       await call(server.client, 'session_stop', { session_id: other });
     } finally {
       await doomed.close();
+    }
+  });
+});
+
+describe('operator settings for remote browsers', () => {
+  it('--cdp-endpoint sends every session to one remote browser and never hands that endpoint out', async () => {
+    const wide = await startStdio(['--cdp-endpoint', remote.httpUrl]);
+    try {
+      const started = await call(wide.client, 'session_start', { url: pages.setContent('/wide', '<title>Wide</title><p>server-wide</p>') });
+      expect(started.isError, started.text).toBe(false);
+      expect(started.structured['cdp_url']).toBeNull();
+      expect(await tabUrls()).toContain(pages.url('/wide'));
+      await call(wide.client, 'session_stop', { session_id: started.structured['session_id'] });
+      await waitFor('the session tab to be gone', () => tabUrls(), (urls) => !urls.includes(pages.url('/wide')));
+      expect(await tabUrls()).toContain(pages.url('/mine'));
+    } finally {
+      await wide.close();
+      await wide.exited;
+    }
+  });
+
+  it('--refuse-cdp-url turns client endpoints off, and --block-private-networks refuses private ones', async () => {
+    const refusing = await startStdio(['--refuse-cdp-url']);
+    const blocking = await startStdio(['--block-private-networks']);
+    try {
+      const refused = await call(refusing.client, 'session_start', { cdp_url: remote.wsUrl });
+      expect(refused.text).toMatch(/^E_NOT_SUPPORTED: cdp_url: .*--refuse-cdp-url/);
+      const blocked = await call(blocking.client, 'session_start', { cdp_url: remote.httpUrl });
+      expect(blocked.text).toMatch(/^E_URL_REFUSED: cdp_url: 127\.0\.0\.1 is a loopback or private address/);
+    } finally {
+      await Promise.all([refusing.close(), blocking.close()]);
+      await Promise.all([refusing.exited, blocking.exited]);
     }
   });
 });

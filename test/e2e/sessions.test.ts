@@ -37,7 +37,7 @@ describe('session tools over stdio', () => {
       expect(startProps, field).toHaveProperty(field);
     }
     // Accepted for Notte compatibility (and refused with E_NOT_SUPPORTED below), but not worth a model's tokens.
-    for (const field of ['solve_captchas', 'cdp_url', 'profile', 'web_bot_auth', 'vault_id', 'auth_ids', 'wait_for_authentication', 'timeout_minutes']) {
+    for (const field of ['solve_captchas', 'profile', 'web_bot_auth', 'vault_id', 'auth_ids', 'wait_for_authentication', 'timeout_minutes']) {
       expect(startProps, field).not.toHaveProperty(field);
     }
   });
@@ -201,7 +201,6 @@ describe('input validation', () => {
   const unsupported: [string, Record<string, unknown>][] = [
     ['profile', { profile: { id: 'notte-profile-0123456789abcdef' } }],
     ['vault_id', { vault_id: 'v1' }],
-    ['cdp_url', { cdp_url: 'ws://127.0.0.1:9222/devtools/browser/x' }],
     ['solve_captchas', { solve_captchas: true }],
     ['web_bot_auth', { web_bot_auth: true }],
     ['auth_ids', { auth_ids: ['a'] }],
