@@ -90,7 +90,7 @@ export class GridDriver implements Driver {
     let response: Response;
     let payload: unknown;
     try {
-      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
+      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body), signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
       payload = await response.json();
     } catch (error: unknown) {
       throw new BsmError('E_BACKEND_UNAVAILABLE', `The Selenium Grid at ${maskUrl(this.#base)} could not be reached (${excerpt(errorText(error), 160)}).`, `Check --selenium-grid and that the Grid is up (GET /status), then call ${TOOL.start} again.`, { cause: error });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCdpBrowser } from '../fixtures/cdpBrowser.js';
 import type { CdpBrowser } from '../fixtures/cdpBrowser.js';
 import { PageServer } from '../fixtures/pageServer.js';
+import { driveForm } from './formFlow.js';
 import { call, startSession, startStdio, waitFor } from './harness.js';
 import type { StdioServer } from './harness.js';
 
@@ -16,10 +17,6 @@ let remote: CdpBrowser;
 /** The test's own connection and tab in the remote browser: both must outlive every session. */
 let mine: Browser;
 let myTab: Page;
-
-const FORM = `<!doctype html><title>Remote</title><h1>Remote form</h1>
-  <label>Name <input name="name"></label><button onclick="document.getElementById('out').textContent = 'Hi ' + document.querySelector('input').value">Greet</button>
-  <p id="out"></p>`;
 
 beforeAll(async () => {
   pages = await PageServer.start();
@@ -40,20 +37,6 @@ afterAll(async () => {
   await pages.close();
 });
 
-/** observe → fill → click → scrape, asserting what the agent reads. */
-async function driveForm(id: string): Promise<void> {
-  const seen = await call(server.client, 'observe', { session_id: id, url: pages.setContent('/form', FORM) });
-  expect(seen.isError, seen.text).toBe(false);
-  expect(seen.text).toContain('# Remote form');
-  expect(seen.text).toMatch(/\[I1 Name\]/);
-  const filled = await call(server.client, 'step', { session_id: id, type: 'fill', id: 'I1', value: 'Ada' });
-  expect(filled.structured['success'], filled.text).toBe(true);
-  const clicked = await call(server.client, 'step', { session_id: id, type: 'click', id: 'B1' });
-  expect(clicked.structured['success'], clicked.text).toBe(true);
-  const out = await call(server.client, 'scrape', { session_id: id, selector: '#out' });
-  expect(out.structured['markdown']).toContain('Hi Ada');
-}
-
 /** Every tab of a CDP browser, whichever connection opened it. */
 async function tabUrls(browser: CdpBrowser = remote): Promise<string[]> {
   const targets = (await (await fetch(`${browser.httpUrl}/json/list`)).json()) as { type: string; url: string }[]; // Chromium's /json/list shape
@@ -72,7 +55,7 @@ describe('cdp_url: sessions on a browser someone else runs', () => {
     expect(started.isError, started.text).toBe(false);
     expect(started.structured['cdp_url']).toBe(remote.wsUrl);
     const id = String(started.structured['session_id']);
-    await driveForm(id);
+    await driveForm(server.client, pages, id);
     expect(await tabUrls()).toContain(pages.url('/form'));
     // A context of its own: the session's tab and the test's tab sit in different browser contexts.
     const cdp = await mine.newBrowserCDPSession();
@@ -98,7 +81,7 @@ describe('cdp_url: sessions on a browser someone else runs', () => {
     expect(echoed).not.toContain('abc123');
     expect(echoed).toContain('***');
     const id = String(started.structured['session_id']);
-    await driveForm(id);
+    await driveForm(server.client, pages, id);
     await call(server.client, 'session_stop', { session_id: id });
     expect(await myTab.evaluate(() => document.body.innerText)).toContain('the test tab');
   });
@@ -145,7 +128,7 @@ describe('cdp_url: sessions on a browser someone else runs', () => {
       expect(String(status['error'])).toMatch(/remote browser .* went away/);
       // Other sessions (on the other remote browser, and local ones) go on.
       const other = await startSession(server.client, { cdp_url: remote.wsUrl });
-      await driveForm(other);
+      await driveForm(server.client, pages, other);
       await call(server.client, 'session_stop', { session_id: other });
     } finally {
       await doomed.close();
