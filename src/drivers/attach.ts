@@ -34,7 +34,15 @@ export interface AttachArgs {
   lostReason: string;
   /** Runs once after the connection is closed, on every exit path (a Grid session deleted, a process killed). */
   afterClose?: () => Promise<void>;
+  /**
+   * Probe the browser this often. A Grid's se:cdp socket is a proxy that stays open when the browser behind it
+   * dies, so no 'disconnected' ever comes; an unanswered probe is how such a loss shows.
+   */
+  heartbeatMs?: number;
 }
+
+/** A probe unanswered this long counts as a lost browser. */
+const HEARTBEAT_TIMEOUT_MS = 5_000;
 
 /**
  * A session on a browser reached over CDP. It gets a context of its own when the browser allows one (ours to
@@ -47,15 +55,19 @@ export async function openAttached(args: AttachArgs): Promise<DriverSession> {
   const finish = async (): Promise<void> => {
     if (done) return;
     done = true;
+    clearInterval(heartbeat);
     await browser.close().catch(() => undefined); // over CDP this only drops the connection and our contexts
     await args.afterClose?.().catch((error: unknown) => log('warn', 'cleanup after a remote session failed', { error: errorText(error) }));
   };
-  browser.on('disconnected', () => {
+  let heartbeat: NodeJS.Timeout | undefined;
+  const lost = (): void => {
     if (done) return;
     log('warn', 'remote browser went away', { session_id: open.sessionId });
     hooks.onCrash(args.lostReason);
     void finish();
-  });
+  };
+  browser.on('disconnected', lost);
+  if (args.heartbeatMs !== undefined) heartbeat = startHeartbeat(browser, args.heartbeatMs, lost);
   let context: BrowserContext;
   let ownership: 'own' | 'attached' = 'own';
   try {
@@ -75,4 +87,29 @@ export async function openAttached(args: AttachArgs): Promise<DriverSession> {
     await finish();
   };
   return openPageSession(context, { open, hooks, options: args.options, ownership, release, cdpUrl: args.cdpUrl });
+}
+
+function startHeartbeat(browser: Browser, everyMs: number, lost: () => void): NodeJS.Timeout {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    const probe = browser.newBrowserCDPSession().then(async (cdp) => {
+      await cdp.send('Browser.getVersion');
+      await cdp.detach();
+    });
+    let deadline: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      deadline = setTimeout(() => reject(new BsmError('E_TIMEOUT', 'heartbeat unanswered')), HEARTBEAT_TIMEOUT_MS);
+    });
+    Promise.race([probe, late]).then(
+      () => undefined,
+      () => lost(),
+    ).finally(() => {
+      clearTimeout(deadline);
+      busy = false;
+    });
+  }, everyMs);
+  timer.unref();
+  return timer;
 }

@@ -22,6 +22,8 @@ export interface GridDriverOptions {
   createTimeoutMs?: number;
 }
 
+/** How often a Grid browser is probed: its loss shows within this plus the probe's own 5 s. */
+const HEARTBEAT_MS = 2_000;
 /** Time for the Grid to answer a DELETE; a Grid that does not is left to its own session timeout. */
 const DELETE_TIMEOUT_MS = 10_000;
 
@@ -66,6 +68,7 @@ export class GridDriver implements Driver {
     const session = await openAttached({
       browser, open, hooks, options: this.#options.page, cdpUrl: endpoint.masked,
       lostReason: `The Grid browser (session ${created.id}) went away.`,
+      heartbeatMs: HEARTBEAT_MS,
       afterClose: async () => {
         if (ref.session !== undefined) this.#live.delete(ref.session);
         await remove();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGrid } from '../fixtures/grid.js';
 import type { Grid } from '../fixtures/grid.js';
@@ -66,6 +67,21 @@ describe('Selenium Grid 4 as the engine (--selenium-grid)', () => {
     } finally {
       await http.stop(); // SIGTERM: the shutdown path
     }
+    await slotsFree();
+  });
+
+  it('turns the session error when its Grid browser dies, deletes the Grid session, and the next one works', async () => {
+    const id = await startSession(server.client, { idle_timeout_minutes: 10 });
+    // The browser process itself, not its renderers and helpers (those carry --type=).
+    const main = chromiumProcesses(server.tag).find((pid) => !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type='));
+    expect(main).toBeDefined();
+    process.kill(main ?? 0, 'SIGKILL');
+    const status = await waitFor('the session to turn error', async () => (await call(server.client, 'session_status', { session_id: id })).structured, (s) => s['status'] === 'error', 20_000);
+    expect(String(status['error'])).toMatch(/Grid browser .* went away/);
+    await slotsFree();
+    const next = await startSession(server.client);
+    await driveForm(server.client, pages, next);
+    await call(server.client, 'session_stop', { session_id: next });
     await slotsFree();
   });
 
