@@ -1,5 +1,6 @@
 import { benchLoad, loadTable } from './loadBench.js';
 import { benchPages, pagesTable } from './pageBench.js';
+import { benchRemote, remoteTable } from './remoteBench.js';
 import { benchScrape, scrapeTable } from './scrapeBench.js';
 import { benchStartup, startupTable } from './startup.js';
 import { benchToolDefinitions, toolDefinitionsTable } from './toolDefinitions.js';
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
   if (wants('load')) {
     console.log('## Load: 16 HTTP clients on one server\n');
     console.log(loadTable(await benchLoad()));
+    console.log();
+  }
+  if (wants('remote')) {
+    console.log('## Remote browsers: local, cdp_url, Selenium Grid\n');
+    console.log(remoteTable(await benchRemote()));
     console.log();
   }
   if (wants('scrape')) {

@@ -41,8 +41,9 @@ export interface AttachArgs {
   heartbeatMs?: number;
 }
 
-/** A probe unanswered this long counts as a lost browser. */
-const HEARTBEAT_TIMEOUT_MS = 5_000;
+/** A probe unanswered this long is a miss; this many misses in a row count as a lost browser. */
+const HEARTBEAT_TIMEOUT_MS = 4_000;
+const HEARTBEAT_MISSES = 3;
 
 /**
  * A session on a browser reached over CDP. It gets a context of its own when the browser allows one (ours to
@@ -60,13 +61,13 @@ export async function openAttached(args: AttachArgs): Promise<DriverSession> {
     await args.afterClose?.().catch((error: unknown) => log('warn', 'cleanup after a remote session failed', { error: errorText(error) }));
   };
   let heartbeat: NodeJS.Timeout | undefined;
-  const lost = (): void => {
+  const lost = (why: string): void => {
     if (done) return;
-    log('warn', 'remote browser went away', { session_id: open.sessionId });
+    log('warn', 'remote browser went away', { session_id: open.sessionId, why });
     hooks.onCrash(args.lostReason);
     void finish();
   };
-  browser.on('disconnected', lost);
+  browser.on('disconnected', () => lost('connection closed'));
   if (args.heartbeatMs !== undefined) heartbeat = startHeartbeat(browser, args.heartbeatMs, lost);
   let context: BrowserContext;
   let ownership: 'own' | 'attached' = 'own';
@@ -89,22 +90,27 @@ export async function openAttached(args: AttachArgs): Promise<DriverSession> {
   return openPageSession(context, { open, hooks, options: args.options, ownership, release, cdpUrl: args.cdpUrl });
 }
 
-function startHeartbeat(browser: Browser, everyMs: number, lost: () => void): NodeJS.Timeout {
+function startHeartbeat(browser: Browser, everyMs: number, lost: (why: string) => void): NodeJS.Timeout {
   let busy = false;
+  let missed = 0;
+  // One CDP session for every probe: attaching anew each time is itself work a loaded browser can be slow at.
+  const session = browser.newBrowserCDPSession();
+  session.catch(() => undefined); // a failure shows in the first probe
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    const probe = browser.newBrowserCDPSession().then(async (cdp) => {
-      await cdp.send('Browser.getVersion');
-      await cdp.detach();
-    });
     let deadline: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      deadline = setTimeout(() => reject(new BsmError('E_TIMEOUT', 'heartbeat unanswered')), HEARTBEAT_TIMEOUT_MS);
+    const late = new Promise<'late'>((resolve) => {
+      deadline = setTimeout(() => resolve('late'), HEARTBEAT_TIMEOUT_MS);
     });
+    const probe = session.then((cdp) => cdp.send('Browser.getVersion')).then(() => 'ok' as const);
     Promise.race([probe, late]).then(
-      () => undefined,
-      () => lost(),
+      (answer) => {
+        missed = answer === 'ok' ? 0 : missed + 1;
+        // A browser busy starting seven others can miss one probe; only a run of them means it is gone.
+        if (missed >= HEARTBEAT_MISSES) lost(`${missed} heartbeats unanswered`);
+      },
+      (error: unknown) => lost(errorText(error)), // an answer that is an error: the browser behind the socket is gone
     ).finally(() => {
       clearTimeout(deadline);
       busy = false;

@@ -76,7 +76,7 @@ describe('Selenium Grid 4 as the engine (--selenium-grid)', () => {
     const main = chromiumProcesses(server.tag).find((pid) => !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type='));
     expect(main).toBeDefined();
     process.kill(main ?? 0, 'SIGKILL');
-    const status = await waitFor('the session to turn error', async () => (await call(server.client, 'session_status', { session_id: id })).structured, (s) => s['status'] === 'error', 20_000);
+    const status = await waitFor('the session to turn error', async () => (await call(server.client, 'session_status', { session_id: id })).structured, (s) => s['status'] === 'error', 40_000);
     expect(String(status['error'])).toMatch(/Grid browser .* went away/);
     await slotsFree();
     const next = await startSession(server.client);
