@@ -20,10 +20,13 @@ export interface GridDriverOptions {
   allowChromeArgs?: boolean | undefined;
   /** A new session waits in the Grid's queue; past this it is given up (and deleted if it came late). */
   createTimeoutMs?: number;
+  keepAliveMs?: number;
 }
 
 /** How often a Grid browser is probed: its loss shows within this plus the probe's own 5 s. */
 const HEARTBEAT_MS = 2_000;
+/** Well under the Grid's default --session-timeout of 300 s. */
+const KEEPALIVE_MS = 60_000;
 /** Time for the Grid to answer a DELETE; a Grid that does not is left to its own session timeout. */
 const DELETE_TIMEOUT_MS = 10_000;
 
@@ -65,11 +68,13 @@ export class GridDriver implements Driver {
       throw error;
     }
     const ref: { session?: DriverSession } = {};
+    const keepAlive = this.#keepAlive(created.id, hooks);
     const session = await openAttached({
       browser, open, hooks, options: this.#options.page, cdpUrl: endpoint.masked,
       lostReason: `The Grid browser (session ${created.id}) went away.`,
       heartbeatMs: HEARTBEAT_MS,
       afterClose: async () => {
+        clearInterval(keepAlive);
         if (ref.session !== undefined) this.#live.delete(ref.session);
         await remove();
       },
@@ -112,6 +117,25 @@ export class GridDriver implements Driver {
     }
     log('debug', 'grid session created', { grid_session: id });
     return { id, cdp };
+  }
+
+  /**
+   * CDP traffic through se:cdp need not count as activity for the Grid's --session-timeout
+   * (SeleniumHQ/selenium#12223), so a cheap WebDriver read keeps the session alive; a Grid that no longer knows
+   * the session (404) has ended it, and so does ours.
+   */
+  #keepAlive(id: string, hooks: OpenHooks): NodeJS.Timeout {
+    const url = new URL(`session/${encodeURIComponent(id)}/timeouts`, this.#baseHref());
+    const timer = setInterval(() => {
+      fetch(url, { signal: AbortSignal.timeout(DELETE_TIMEOUT_MS) }).then(
+        (response) => {
+          if (response.status === 404) hooks.onCrash(`The Selenium Grid ended its session ${id} (its --session-timeout, or a node restart).`);
+        },
+        () => undefined, // a Grid that does not answer once is not a lost session; the CDP heartbeat judges the browser
+      );
+    }, this.#options.keepAliveMs ?? KEEPALIVE_MS);
+    timer.unref();
+    return timer;
   }
 
   async #delete(id: string): Promise<void> {
