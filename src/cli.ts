@@ -72,7 +72,8 @@ async function main(): Promise<void> {
   setLogLevel(config.logLevel);
   // A server that can never launch a browser would fail every session_start: say so now, once.
   try {
-    findChromium(config.executablePath);
+    // With a remote engine for every session, a local Chromium is only needed for expose_cdp.
+    if (config.cdpEndpoint === undefined && config.seleniumGrid === undefined) findChromium(config.executablePath);
   } catch (error: unknown) {
     fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
   }

@@ -42,7 +42,9 @@ export class GridDriver implements Driver {
 
   constructor(options: GridDriverOptions) {
     this.#options = options;
-    this.#base = parseCdpEndpoint(options.gridUrl, '--selenium-grid').url;
+    const grid = parseCdpEndpoint(options.gridUrl, '--selenium-grid');
+    if (grid.kind !== 'http') throw new BsmError('E_INVALID_INPUT', `--selenium-grid: ${grid.masked} is a WebSocket; give the Grid's HTTP address, e.g. http://grid:4444.`);
+    this.#base = grid.url;
   }
 
   async open(open: OpenRequest, hooks: OpenHooks): Promise<DriverSession> {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +9,7 @@ import { startCdpBrowser } from '../fixtures/cdpBrowser.js';
 import type { CdpBrowser } from '../fixtures/cdpBrowser.js';
 import { PageServer } from '../fixtures/pageServer.js';
 import { driveForm } from './formFlow.js';
-import { call, startSession, startStdio, waitFor } from './harness.js';
+import { CLI, call, startSession, startStdio, waitFor } from './harness.js';
 import type { StdioServer } from './harness.js';
 
 let pages: PageServer;
@@ -150,6 +151,15 @@ describe('operator settings for remote browsers', () => {
     } finally {
       await wide.close();
       await wide.exited;
+    }
+  });
+
+  it('refuses a malformed --cdp-endpoint or --selenium-grid at start-up, in one line naming the flag', () => {
+    for (const [flag, value, words] of [['--cdp-endpoint', 'ftp://x', /--cdp-endpoint: scheme "ftp:" is not a CDP endpoint/], ['--selenium-grid', 'ws://grid:4444', /--selenium-grid: .* is a WebSocket; give the Grid's HTTP address/]] as const) {
+      const run = spawnSync(process.execPath, [CLI, flag, value], { encoding: 'utf8', input: '' });
+      expect(run.status, flag).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(words);
     }
   });
 
