@@ -85,6 +85,17 @@ describe('Selenium Grid 4 as the engine (--selenium-grid)', () => {
     await slotsFree();
   });
 
+  it('turns the session error when the Grid ends its session (DELETE from outside)', async () => {
+    const started = await call(server.client, 'session_start', { idle_timeout_minutes: 10 });
+    const id = String(started.structured['session_id']);
+    const gridSession = /\/session\/([0-9a-f]+)\/se\/cdp$/.exec(String(started.structured['cdp_url']))?.[1];
+    expect(gridSession).toBeDefined();
+    await fetch(`${grid.url}/session/${gridSession ?? ''}`, { method: 'DELETE' });
+    const status = await waitFor('the session to turn error', async () => (await call(server.client, 'session_status', { session_id: id })).structured, (s) => s['status'] === 'error', 40_000);
+    expect(String(status['error'])).toMatch(/Grid browser .* went away|Grid ended its session/);
+    await slotsFree();
+  });
+
   it('answers a Grid that is not there with E_BACKEND_UNAVAILABLE and the flag to check', async () => {
     const lonely = await startStdio(['--selenium-grid', 'http://127.0.0.1:9']);
     try {

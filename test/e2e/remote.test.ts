@@ -9,7 +9,7 @@ import { startCdpBrowser } from '../fixtures/cdpBrowser.js';
 import type { CdpBrowser } from '../fixtures/cdpBrowser.js';
 import { PageServer } from '../fixtures/pageServer.js';
 import { driveForm } from './formFlow.js';
-import { CLI, call, startSession, startStdio, waitFor } from './harness.js';
+import { CLI, call, chromiumProcesses, startSession, startStdio, waitFor } from './harness.js';
 import type { StdioServer } from './harness.js';
 
 let pages: PageServer;
@@ -194,8 +194,10 @@ describe('expose_cdp: a session handed out over its own CDP WebSocket', () => {
     } finally {
       await user.close();
     }
+    expect(chromiumProcesses(server.tag).length).toBeGreaterThan(0);
     await call(server.client, 'session_stop', { session_id: id });
-    // Closed with the session: its WebSocket no longer answers.
+    // Closed with the session: its process is gone and its WebSocket no longer answers.
+    await waitFor('the exposed browser to exit', () => chromiumProcesses(server.tag).length, (count) => count === 0, 15_000);
     await waitFor('the exposed browser to close', () => chromium.connectOverCDP(cdpUrl, { timeout: 2_000 }).then((b) => b.close().then(() => 'open'), () => 'closed'), (state) => state === 'closed', 15_000);
   });
 });
