@@ -57,7 +57,8 @@ export class ExposedDriver implements Driver {
         child.kill('SIGKILL');
         await gone;
       }
-      rmSync(userDataDir, { recursive: true, force: true });
+      // Chromium's helpers can still write into the profile for a moment after the browser process is gone.
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     };
     let wsUrl: string;
     try {
