@@ -38,7 +38,7 @@ export class ExposedDriver implements Driver {
   }
 
   takes(open: OpenRequest): boolean {
-    return this.#options.always || open.request.expose_cdp;
+    return this.#options.always || open.request.expose_cdp === true;
   }
 
   async open(open: OpenRequest, hooks: OpenHooks): Promise<DriverSession> {

@@ -75,7 +75,7 @@ export const sessionStartShape = {
   aspect_ratio: z.enum(['5:4', '16:9']).nullish().describe('Instead of viewport_width/height.'),
   cdp_url: z.string().max(MAX_URL).nullish().describe('Drive this browser: ws(s)://…/devtools/browser/… or http(s)://host:port.'),
   cdp_headers: z.record(z.string(), z.string().max(MAX_TEXT)).nullish().describe('Headers for cdp_url, e.g. a token.'),
-  expose_cdp: z.boolean().default(false).describe('Own browser; its CDP WebSocket comes back as cdp_url.'),
+  expose_cdp: z.boolean().optional().describe('Own browser; its CDP WebSocket comes back as cdp_url.'),
   use_file_storage: z.boolean().default(true).describe('Allow downloads and uploads.'),
   screenshot_type: z.enum(SCREENSHOT_TYPES).default('last_action').describe('observe screenshots: full boxes every id, last_action the last element.'),
   profile: SessionProfile.nullish().meta(UNADVERTISED).describe('Not supported yet.'),
