@@ -1,6 +1,7 @@
 import { benchLoad, loadTable } from './loadBench.js';
 import { benchPages, pagesTable } from './pageBench.js';
 import { benchRedact, redactTable } from './redactBench.js';
+import { benchRemote, remoteTable } from './remoteBench.js';
 import { benchScrape, scrapeTable } from './scrapeBench.js';
 import { benchStartup, startupTable } from './startup.js';
 import { benchToolDefinitions, toolDefinitionsTable } from './toolDefinitions.js';
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
   if (wants('redact')) {
     console.log('## Vault redactor\n');
     console.log(redactTable(benchRedact()));
+    console.log();
+  }
+  if (wants('remote')) {
+    console.log('## Remote browsers: local, cdp_url, Selenium Grid\n');
+    console.log(remoteTable(await benchRemote()));
     console.log();
   }
   if (wants('scrape')) {

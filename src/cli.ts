@@ -6,8 +6,9 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { OPTIONS, helpText, resolveConfig } from './config.js';
 import type { Config } from './config.js';
-import type { Driver } from './drivers/driver.js';
 import { findChromium } from './drivers/chromium.js';
+import { routeBackends } from './drivers/backends.js';
+import type { Driver } from './drivers/driver.js';
 import { LocalDriver } from './drivers/local.js';
 import { notteDriverFrom } from './drivers/notte/fromConfig.js';
 import { BsmError, errorMessage } from './errors.js';
@@ -76,19 +77,21 @@ async function main(): Promise<void> {
   setLogLevel(config.logLevel);
   // A server that can never launch a browser would fail every session_start: say so now, once.
   try {
-    if (config.backend === 'local') findChromium(config.executablePath);
+    // With a remote engine for every session, a local Chromium is only needed for expose_cdp.
+    if (config.backend === 'local' && config.cdpEndpoint === undefined && config.seleniumGrid === undefined) findChromium(config.executablePath);
   } catch (error: unknown) {
     fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
   }
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
   // Each session also reads its own storage folder; the whole output dir would let it reach other sessions' files.
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [process.cwd()]).map((root) => resolve(root));
-  const local = config.backend === 'local' ? new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } }) : undefined;
+  const pageOptions = { uploadRoots, allowLocalUrls: config.allowLocalUrls, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } };
+  const local = config.backend === 'local' ? new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, allowChromeArgs: config.allowChromeArgs, ...pageOptions }) : undefined;
   let driver: Driver;
   try {
-    driver = local ?? notteDriverFrom(config, process.env);
+    driver = local !== undefined ? routeBackends(config, local, pageOptions) : notteDriverFrom(config, process.env);
   } catch (error: unknown) {
-    fatal(error instanceof BsmError ? `${error.message} ${error.hint}` : errorMessage(error));
+    fatal(error instanceof BsmError ? `${error.message} ${error.hint}`.trim() : errorMessage(error), 2);
   }
   const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, state: { profiles: new ProfileStore(join(config.dataDir, 'profiles')), keepStorage: config.keepStorage, storageMaxBytes: config.storageMaxBytes }, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [], vaults: vaultStore(config) });
 

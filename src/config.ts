@@ -48,6 +48,10 @@ export const OPTIONS = [
   { flag: 'rest', env: 'BROWSER_SESSION_MCP_REST', kind: 'bool', default: 'false', description: 'Also serve the Notte Sessions REST API (POST /sessions/start, …) on the HTTP server, so Notte\'s SDKs can use it (NOTTE_API_URL). Needs --port and at least one API key.' },
   { flag: 'rest-api-key', env: 'BROWSER_SESSION_MCP_REST_API_KEYS', kind: 'list', default: '', description: 'An API key the REST API accepts as `Authorization: Bearer <key>` (repeatable; comma-separated in the env var). Each key is an owner of its own sessions. Default: --auth-token.' },
   { flag: 'rest-api-keys-file', env: 'BROWSER_SESSION_MCP_REST_API_KEYS_FILE', kind: 'string', default: '', description: 'A file of REST API keys, one per line (# comments allowed).' },
+  { flag: 'cdp-endpoint', env: 'BROWSER_SESSION_MCP_CDP_ENDPOINT', kind: 'string', default: '', description: 'Send every session to this remote browser (ws(s)://…/devtools/browser/… or http(s)://host:port) instead of launching Chromium here; each session gets a context of its own.' },
+  { flag: 'selenium-grid', env: 'BROWSER_SESSION_MCP_SELENIUM_GRID', kind: 'string', default: '', description: 'Selenium Grid 4 router (e.g. http://grid:4444): one Grid session per browser session, driven over its se:cdp WebSocket and deleted when ours ends. --executable-path, if set, is the binary on the nodes.' },
+  { flag: 'expose-cdp', env: 'BROWSER_SESSION_MCP_EXPOSE_CDP', kind: 'bool', default: 'false', description: 'Give every session a browser of its own with its CDP port on 127.0.0.1 and its WebSocket in the response\'s cdp_url (per session: expose_cdp).' },
+  { flag: 'refuse-cdp-url', env: 'BROWSER_SESSION_MCP_REFUSE_CDP_URL', kind: 'bool', default: 'false', description: 'Refuse a client\'s cdp_url (by default a client may name any browser this server can reach; under --block-private-networks only public ones).' },
   { flag: 'log-level', env: 'BROWSER_SESSION_MCP_LOG_LEVEL', kind: 'string', default: 'info', description: 'debug, info, warn or error. Logs go to stderr.' },
   { flag: 'minute-ms', env: 'BROWSER_SESSION_MCP_MINUTE_MS', kind: 'int', default: '60000', testOnly: true, description: 'Test-only: how many milliseconds one minute of idle_timeout_minutes / max_duration_minutes lasts, so timeouts can be tested in seconds.' },
 ] as const satisfies readonly OptionSpec[];
@@ -84,6 +88,10 @@ export const ConfigSchema = z.object({
   rest: z.boolean(),
   restApiKeys: z.array(z.string()),
   restApiKeysFile: z.string().optional(),
+  cdpEndpoint: z.string().optional(),
+  seleniumGrid: z.string().optional(),
+  exposeCdp: z.boolean(),
+  refuseCdpUrl: z.boolean(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   minuteMs: z.number().int().positive(),
 });
@@ -171,6 +179,10 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     rest: value('rest') === true,
     restApiKeys: toList(value('rest-api-key')),
     restApiKeysFile: toOptionalString(value('rest-api-keys-file')),
+    cdpEndpoint: toOptionalString(value('cdp-endpoint')),
+    seleniumGrid: toOptionalString(value('selenium-grid')),
+    exposeCdp: value('expose-cdp') === true,
+    refuseCdpUrl: value('refuse-cdp-url') === true,
     logLevel: toOptionalString(value('log-level')) ?? 'info',
     minuteMs: toInt('minute-ms', value('minute-ms')),
   });

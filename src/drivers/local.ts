@@ -2,24 +2,16 @@ import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-
 import { BsmError, errorMessage, errorText } from '../errors.js';
 import { log } from '../log.js';
 import { TOOL } from '../notte/toolNames.js';
-import { bounded, DEFAULT_CALL_LIMITS } from '../page/bounded.js';
 import type { CallLimits } from '../page/bounded.js';
-import { ContextHost } from '../page/contextHost.js';
-import { installPageHandlers } from '../page/dialogs.js';
-import { installNetworkGuard, resolvesPrivate } from '../page/networkGuard.js';
-import { observe } from '../page/observe.js';
-import { scrape } from '../page/scrape.js';
-import { step } from '../page/step.js';
+import { resolvesPrivate } from '../page/networkGuard.js';
 import { checkChromeArgs } from './chromeArgs.js';
 import { QUIET_ARGS, findChromium } from './chromium.js';
 import { mergeFeatureArgs } from './launchArgs.js';
+import { contextOptionsFor, openPageSession } from './playwright.js';
 import { spareIsAlive } from './spareCheck.js';
 import { StartQueue } from './startQueue.js';
-import { applyStartState, stateOps } from './startState.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from './driver.js';
 
-const DEFAULT_VIEWPORT = { width: 1280, height: 1080 };
-const ASPECT_VIEWPORTS = { '5:4': { width: 1280, height: 1024 }, '16:9': { width: 1280, height: 720 } } as const;
 /** A shared browser with no sessions stays up this long, so the next session_start is warm. */
 const LINGER_MS = 60_000;
 
@@ -116,20 +108,7 @@ export class LocalDriver implements Driver {
       this.#entries.delete(key);
       throw new BsmError('E_BROWSER_LAUNCH', `Chromium failed to start: ${errorText(error)}`, `Check --executable-path and chrome_args, then call ${TOOL.start} again.`, { cause: error });
     }
-    const viewport = request.viewport_width && request.viewport_height
-      ? { width: request.viewport_width, height: request.viewport_height }
-      : request.aspect_ratio ? ASPECT_VIEWPORTS[request.aspect_ratio] : DEFAULT_VIEWPORT;
-    const contextOptions: BrowserContextOptions = {
-      viewport,
-      acceptDownloads: request.use_file_storage,
-      // Service workers fetch outside the context's routes, so the private-network guard could not see them.
-      ...(this.#options.blockPrivateNetworks === true ? { serviceWorkers: 'block' as const } : {}),
-      ...(request.user_agent ? { userAgent: request.user_agent } : {}),
-      ...(request.extra_http_headers ? { extraHTTPHeaders: request.extra_http_headers } : {}),
-      ...(open.proxy?.type === 'external'
-        ? { proxy: { server: open.proxy.server, ...(open.proxy.username ? { username: open.proxy.username } : {}), ...(open.proxy.password ? { password: open.proxy.password } : {}), ...(open.proxy.bypass ? { bypass: open.proxy.bypass } : {}) } }
-        : {}),
-    };
+    const contextOptions = contextOptionsFor(request, open.proxy, this.#options.blockPrivateNetworks === true);
     const optionsKey = JSON.stringify(contextOptions);
     let context: BrowserContext;
     try {
@@ -154,59 +133,9 @@ export class LocalDriver implements Driver {
       await this.#releaseIfUnused(entry, entry.shared ? LINGER_MS : 0);
     };
 
-    const bytes = { request: 0, response: 0 };
-    let host: ContextHost;
-    try {
-      if (this.#options.blockPrivateNetworks === true) await installNetworkGuard(context);
-      await applyStartState(context, open.startState);
-      context.on('requestfinished', (req) => {
-        req.sizes().then(
-          (sizes) => {
-            bytes.request += sizes.requestHeadersSize + sizes.requestBodySize;
-            bytes.response += sizes.responseHeadersSize + sizes.responseBodySize;
-          },
-          () => undefined, // the context closed before the sizes arrived; nothing left to count
-        );
-      });
-      context.on('page', (page) => page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).')));
-
-      host = await ContextHost.create(context, {
-        downloadsDir: open.downloadsDir,
-        uploadRoots: open.uploadDirs?.length === 0 ? [] : [...(open.uploadDirs ?? []), ...this.#options.uploadRoots],
-        allowLocalUrls: this.#options.allowLocalUrls,
-        blockPrivateNetworks: this.#options.blockPrivateNetworks === true,
-        screenshotType: request.screenshot_type,
-        // Half the step's limit, so a busy evaluate_js answers itself (and frees its tab) before the step gives up.
-        evaluateTimeoutMs: Math.min(45_000, Math.floor((this.#options.callLimits ?? DEFAULT_CALL_LIMITS).stepMs / 2)),
-      });
-      for (const page of host.tabs()) page.on('crash', () => hooks.onCrash('The page crashed (renderer process gone).'));
-      // Dialogs, downloads and popups are handled from the first page on, so none can block the session.
-      installPageHandlers(host);
-      if (open.signal?.aborted === true) throw new BsmError('E_START_TIMEOUT', 'The session start was given up.', `Call ${TOOL.start} again.`);
-    } catch (error: unknown) {
-      // A start that fails inside the browser gives back everything it took: the context, and the browser if unused.
-      await release();
-      if (error instanceof BsmError) throw error;
-      throw new BsmError('E_BROWSER_LAUNCH', `Could not open the session's first tab: ${errorText(error)}`, `Check user_agent, extra_http_headers and the viewport, then call ${TOOL.start} again.`, { cause: error });
-    }
+    const session = await openPageSession(context, { open, hooks, options: this.#options, ownership: 'own', release });
     if (entry.shared) this.#prepareSpare(entry, browser, contextOptions, optionsKey);
-
-    const limits = this.#options.callLimits ?? DEFAULT_CALL_LIMITS;
-    let closed = false;
-    return {
-      applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
-      cdpUrl: null,
-      networkBytes: () => ({ ...bytes }),
-      ...stateOps(context),
-      observe: (options) => bounded(host, 'observe', limits.observeMs, () => observe(host, options)),
-      step: (action, secrets) => bounded(host, 'step', limits.stepMs, () => step(host, action, secrets)),
-      scrape: (params, deps) => bounded(host, 'scrape', limits.scrapeMs, () => scrape(host, params, deps)),
-      close: async () => {
-        if (closed) return;
-        closed = true;
-        await release();
-      },
-    };
+    return session;
   }
 
   /** Loads playwright-core ahead of the first session_start, once the client has had its tool list. */

@@ -10,6 +10,8 @@ export interface ContextHostOptions {
   blockPrivateNetworks?: boolean;
   screenshotType?: PageHost['screenshotType'];
   evaluateTimeoutMs?: number;
+  /** Tabs that were in an attached context before the session: never the session's, never closed by it. */
+  ignore?: ReadonlySet<Page>;
 }
 
 /** A PageHost over one BrowserContext: tabs in the order they opened, the active one followed on close. */
@@ -34,7 +36,7 @@ export class ContextHost implements PageHost {
     this.blockPrivateNetworks = options.blockPrivateNetworks ?? false;
     this.screenshotType = options.screenshotType ?? 'last_action';
     this.evaluateTimeoutMs = options.evaluateTimeoutMs;
-    for (const page of context.pages()) this.#track(page);
+    for (const page of context.pages()) if (options.ignore?.has(page) !== true) this.#track(page);
     context.on('page', (page) => this.#track(page));
   }
 

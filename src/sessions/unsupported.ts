@@ -12,7 +12,6 @@ export function checkSupported(request: SessionStartRequest): ProxySettings | un
   const refuse = (field: string, why: string): never => {
     throw new BsmError('E_NOT_SUPPORTED', `${field}: ${why}`, LATER);
   };
-  if (request.cdp_url) refuse('cdp_url', 'attaching to an external CDP browser is not supported yet.');
   if (request.solve_captchas) refuse('solve_captchas', 'captcha solving is not available on the local backend.');
   if (request.web_bot_auth) refuse('web_bot_auth', 'Web Bot Auth signing is not supported yet.');
   if (request.auth_ids.length > 0) refuse('auth_ids', 'Managed Auth connections are not supported yet.');

@@ -37,7 +37,7 @@ describe('session tools over stdio', () => {
       expect(startProps, field).toHaveProperty(field);
     }
     // Accepted for Notte compatibility (and refused with E_NOT_SUPPORTED below), but not worth a model's tokens.
-    for (const field of ['solve_captchas', 'cdp_url', 'web_bot_auth', 'auth_ids', 'wait_for_authentication', 'timeout_minutes']) {
+    for (const field of ['solve_captchas', 'web_bot_auth', 'auth_ids', 'wait_for_authentication', 'timeout_minutes']) {
       expect(startProps, field).not.toHaveProperty(field);
     }
   });
@@ -199,7 +199,6 @@ describe('input validation', () => {
   });
 
   const unsupported: [string, Record<string, unknown>][] = [
-    ['cdp_url', { cdp_url: 'ws://127.0.0.1:9222/devtools/browser/x' }],
     ['solve_captchas', { solve_captchas: true }],
     ['web_bot_auth', { web_bot_auth: true }],
     ['auth_ids', { auth_ids: ['a'] }],
