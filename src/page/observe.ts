@@ -10,7 +10,8 @@ import { openForReading } from './openUrl.js';
 import type { CollectedPage, PageElement } from './collect.js';
 import type { ElementDescriptor, ObserveSnapshot, PageHost } from './host.js';
 import { selectForInstructions } from './rank.js';
-import { ACTION_JOIN, composeDescription, DETAILS_NOTE, RANGE_NOTE, renderChunk, renderHeader, tokenWeight, toObservedAction } from './render.js';
+import { loadingNote } from './loadingState.js';
+import { ACTION_JOIN, composeDescription, DETAILS_NOTE, RANGE_NOTE, renderChunk, renderHeader, renderLine, tokenWeight, toObservedAction } from './render.js';
 import type { DescriptionNotes, ListedRule, RenderLine, RenderViewport } from './render.js';
 import { takeScreenshot } from './screenshot.js';
 
@@ -33,6 +34,7 @@ interface Retained {
   metadata: SnapshotMetadata;
   activeTab: number;
   category: SpaceCategory | undefined;
+  loading: string | undefined;
 }
 
 const retained = new WeakMap<PageHost, Retained>();
@@ -56,6 +58,7 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
 
   // The tab titles do not depend on the walk: reading them alongside it saves their round trips.
   const [collected, tabs] = await Promise.all([collectPage(page, epoch), readTabs(host, page)]);
+  const loading = await loadingNote(page);
   host.snapshot = toSnapshot(epoch, page.url(), collected.elements);
   const { metadata, activeTab } = readMetadata(page, collected, tabs);
   const category = guessCategory({ modal: collected.modal, elements: collected.elements, url: page.url(), items: collected.items, pricedItems: collected.pricedItems });
@@ -67,6 +70,7 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
     metadata,
     activeTab,
     category,
+    loading,
   };
   retained.set(host, state);
 
@@ -94,7 +98,7 @@ function parseInput(options: ObserveOptions): ObserveInput {
 function build(state: Retained, start: number, maxTokens: number, maxActions: number, ranked: PageElement[] | undefined, instructions: string): ObserveResult {
   const header = renderHeader(state.metadata, state.activeTab, state.category);
   const bestIds = ranked?.slice(0, 5).map((el) => el.id);
-  const best = bestIds === undefined ? undefined : { instructions, ids: bestIds };
+  const best = bestIds === undefined ? undefined : { instructions, ids: bestIds, context: matchContext(state.lines, bestIds.slice(0, MATCH_CONTEXT)) };
   const overhead = channelOverhead(state, header, start > 0, best);
   // A ranked list is paid for whatever the chunk holds: at most half of what the JSON channel has left, best first.
   const rankedActions = ranked === undefined ? undefined : fitActions(ranked.map(toObservedAction), (maxTokens - overhead.json) / 2);
@@ -110,7 +114,7 @@ function build(state: Retained, start: number, maxTokens: number, maxActions: nu
     listed,
   });
   const nextCursor = chunk.next === undefined ? undefined : `${state.epoch}.${chunk.next}`;
-  const notes = { chunk, continuation: start > 0, nextCursor, ...(best === undefined ? {} : { best }) };
+  const notes = { chunk, continuation: start > 0, nextCursor, ...(best === undefined ? {} : { best }), ...(state.loading === undefined ? {} : { loading: state.loading }) };
   const interaction: ObservedAction[] = rankedActions ?? chunk.listed.map(toObservedAction);
   const observation: Observation = {
     metadata: state.metadata,
@@ -123,6 +127,33 @@ function build(state: Retained, start: number, maxTokens: number, maxActions: nu
   };
   const text = `${header}\n${composeDescription(notes)}`;
   return { observation, text, ...(nextCursor === undefined ? {} : { nextCursor }) };
+}
+
+// The best matches shown with the page line they sit on: enough to act without reading the page around them.
+const MATCH_CONTEXT = 3;
+const CONTEXT_CHARS = 240;
+
+/** Each id's page line, prefixed with the heading of its section, so the match is read where it is. */
+function matchContext(lines: readonly RenderLine[], ids: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const id of ids) {
+    const at = lines.findIndex((line) => line.parts.some((part) => typeof part !== 'string' && part.id === id));
+    const line = lines[at];
+    if (line === undefined) continue;
+    let section = '';
+    for (let i = at - 1; i >= 0 && line.heading === 0; i--) {
+      const above = lines[i];
+      if (above !== undefined && above.heading > 0) {
+        section = renderLine(above).text;
+        break;
+      }
+    }
+    const text = renderLine(line).text;
+    const clipped = text.length > CONTEXT_CHARS ? `${text.slice(0, CONTEXT_CHARS)}…` : text;
+    const entry = section === '' ? clipped : `${section.length > 80 ? `${section.slice(0, 80)}…` : section} › ${clipped}`;
+    if (!out.includes(entry)) out.push(entry);
+  }
+  return out;
 }
 
 /** The longest prefix of `actions` whose JSON fits `budget` tokens; at least the best one. */
@@ -143,7 +174,7 @@ function channelOverhead(state: Retained, header: string, continuation: boolean,
   const { above, below } = state.viewportOnly ? { above: state.viewport.sy, below: state.viewport.th } : { above: 0, below: 0 };
   const empty = { lines: [], structuredLines: [], elements: [], listed: [], next: 0, trimmed: true, above, below };
   const cursor = `${state.epoch}.00000`;
-  const notes: DescriptionNotes = { chunk: empty, continuation, nextCursor: cursor, ...(best === undefined ? {} : { best }) };
+  const notes: DescriptionNotes = { chunk: empty, continuation, nextCursor: cursor, ...(best === undefined ? {} : { best }), ...(state.loading === undefined ? {} : { loading: state.loading }) };
   const text = tokenWeight(`${header}\n${composeDescription(notes)}`);
   const skeleton: Observation = {
     metadata: state.metadata,

@@ -1,4 +1,5 @@
 import type { ObservedAction, SnapshotMetadata } from '../notte/observation.js';
+import { TOOL } from '../notte/toolNames.js';
 import type { ElementFacts } from './injected/observeTypes.js';
 
 /**
@@ -429,8 +430,11 @@ export interface DescriptionNotes {
   /** The chunk follows an earlier one of the same observation (a cursor). */
   continuation: boolean;
   nextCursor: string | undefined;
-  best?: { instructions: string; ids: string[] };
+  /** The elements matching `instructions`, best first, and the page lines they sit on (with their section). */
+  best?: { instructions: string; ids: string[]; context?: string[] };
   emptyHint?: string;
+  /** Why the page may not be all there yet (still loading, body hidden): said once, with what to do. */
+  loading?: string;
   /**
    * 'structured' for space.description: listed elements as bare [ids], with a note saying where their details
    * are. 'text' (default) for the text channel, which has no list: every element inline in full.
@@ -454,15 +458,22 @@ export function composeDescription(notes: DescriptionNotes): string {
   }
   const out = [first];
   if (notes.best !== undefined && notes.best.ids.length > 0) {
-    out.push(`Best matches for "${clean(notes.best.instructions).slice(0, 80)}": ${notes.best.ids.join(', ')}`);
+    const context = notes.best.context ?? [];
+    out.push(`Best matches for "${clean(notes.best.instructions).slice(0, 80)}": ${notes.best.ids.join(', ')}${context.length > 0 ? '; where they are:' : ''}`);
+    if (context.length > 0) out.push('<page>', ...context, '</page>');
   }
+  if (notes.loading !== undefined && !notes.continuation) out.push(`${notes.loading}: ${TOOL.observe} again in a moment for the rest.`);
   if (chunk.above > 0) out.push(`… ${chunk.above}px above (scroll_up)`);
   if (notes.continuation) out.push('… continued from the previous observe (same ids)');
   out.push('<page>');
-  if (chunk.lines.length === 0) out.push(notes.emptyHint ?? '(no visible text or actions)');
+  if (chunk.lines.length === 0) out.push(notes.emptyHint ?? (notes.loading === undefined ? '(no visible text or actions)' : '(no visible text or actions yet)'));
   out.push(...lines);
   out.push('</page>');
-  if (notes.nextCursor !== undefined) out.push(`… cut at max_tokens: observe with cursor="${notes.nextCursor}" for the rest`);
+  if (notes.nextCursor !== undefined) {
+    // On a long page, reading every window to find one element costs the whole page: say the cheap way once.
+    const find = notes.continuation || notes.best !== undefined ? '' : `; to find one thing, ${TOOL.observe} with instructions="what you look for" (matches first)`;
+    out.push(`… cut at max_tokens: observe with cursor="${notes.nextCursor}" for the rest${find}`);
+  }
   if (chunk.below > 0) out.push(`… ${chunk.below}px below (scroll_down, or observe with viewport_only=false)`);
   if (chunk.trimmed) out.push('Lines ending in … are cut; scrape gives the full text.');
   return out.join('\n');
