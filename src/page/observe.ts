@@ -11,7 +11,8 @@ import type { CollectedPage, PageElement } from './collect.js';
 import type { ElementDescriptor, ObserveSnapshot, PageHost } from './host.js';
 import { selectForInstructions } from './rank.js';
 import { loadingNote } from './loadingState.js';
-import { ACTION_JOIN, composeDescription, DETAILS_NOTE, RANGE_NOTE, renderChunk, renderHeader, renderLine, tokenWeight, toObservedAction } from './render.js';
+import { ACTION_JOIN, composeDescription, DETAILS_NOTE, RANGE_NOTE, renderChunk, renderHeader, renderLine, toObservedAction } from './render.js';
+import { tokenWeight } from './tokens.js';
 import type { DescriptionNotes, ListedRule, RenderLine, RenderViewport } from './render.js';
 import { takeScreenshot } from './screenshot.js';
 
