@@ -27,7 +27,7 @@ export interface ObserveResult {
 }
 
 /** What a cursor needs to hand out the rest of an observation without walking the page again. */
-interface Retained {
+export interface RetainedObservation {
   epoch: number;
   lines: RenderLine[];
   viewport: RenderViewport;
@@ -37,8 +37,6 @@ interface Retained {
   category: SpaceCategory | undefined;
   loading: string | undefined;
 }
-
-const retained = new WeakMap<PageHost, Retained>();
 
 // Page lines a chunk may always use, however small max_tokens is next to the overhead: a cursor must make progress.
 const MIN_BUDGET = 100;
@@ -63,7 +61,7 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
   host.snapshot = toSnapshot(epoch, page.url(), collected.elements);
   const { metadata, activeTab } = readMetadata(page, collected, tabs);
   const category = guessCategory({ modal: collected.modal, elements: collected.elements, url: page.url(), items: collected.items, pricedItems: collected.pricedItems });
-  const state: Retained = {
+  const state: RetainedObservation = {
     epoch,
     lines: collected.lines,
     viewport: { sy: collected.viewport.sy, vh: collected.viewport.vh, th: collected.viewport.th },
@@ -73,7 +71,7 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
     category,
     loading,
   };
-  retained.set(host, state);
+  host.state.observed = state;
 
   let ranked: PageElement[] | undefined;
   const instructions = input.instructions?.trim() ?? '';
@@ -96,7 +94,7 @@ function parseInput(options: ObserveOptions): ObserveInput {
   }
 }
 
-function build(state: Retained, start: number, maxTokens: number, maxActions: number, ranked: PageElement[] | undefined, instructions: string): ObserveResult {
+function build(state: RetainedObservation, start: number, maxTokens: number, maxActions: number, ranked: PageElement[] | undefined, instructions: string): ObserveResult {
   const header = renderHeader(state.metadata, state.activeTab, state.category);
   const bestIds = ranked?.slice(0, 5).map((el) => el.id);
   const best = bestIds === undefined ? undefined : { instructions, ids: bestIds, context: matchContext(state.lines, bestIds.slice(0, MATCH_CONTEXT)) };
@@ -171,7 +169,7 @@ function fitActions(actions: ObservedAction[], budget: number): ObservedAction[]
  * What each channel spends besides the page lines, at its largest: the text's header and notes; the JSON's
  * metadata, keys, notes, category and a cursor. The lines' own cost is counted by renderChunk.
  */
-function channelOverhead(state: Retained, header: string, continuation: boolean, best: DescriptionNotes['best']): { text: number; json: number } {
+function channelOverhead(state: RetainedObservation, header: string, continuation: boolean, best: DescriptionNotes['best']): { text: number; json: number } {
   const { above, below } = state.viewportOnly ? { above: state.viewport.sy, below: state.viewport.th } : { above: 0, below: 0 };
   const empty = { lines: [], structuredLines: [], elements: [], listed: [], next: 0, trimmed: true, above, below };
   const cursor = `${state.epoch}.00000`;
@@ -191,7 +189,7 @@ function channelOverhead(state: Retained, header: string, continuation: boolean,
 
 function continueFrom(host: PageHost, cursor: string, input: ObserveInput): ObserveResult {
   const match = /^(\d+)\.(\d+)$/.exec(cursor);
-  const state = retained.get(host);
+  const state = host.state.observed;
   const epoch = match === null ? NaN : Number(match[1]);
   if (match === null || state === undefined || state.epoch !== epoch || host.snapshot?.epoch !== epoch) {
     throw new BsmError(
@@ -214,7 +212,7 @@ function isBlank(url: string): boolean {
 
 async function observeBlank(host: PageHost, page: Page, epoch: number, screenshot: boolean): Promise<ObserveResult> {
   host.snapshot = { epoch, url: page.url(), takenAt: new Date(), elements: new Map() };
-  retained.delete(host);
+  host.state.observed = undefined;
   const size = page.viewportSize() ?? { width: 0, height: 0 };
   const { tabs, activeTab } = await readTabs(host, page);
   const metadata: SnapshotMetadata = {

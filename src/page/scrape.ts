@@ -29,8 +29,12 @@ export interface ScrapeResult {
   nextCursor?: string;
 }
 
-/** The last scrape of each tab that was cut into parts; gone with the tab (WeakMap) or once its last part is read. */
-const lastScrape = new WeakMap<Page, { key: string; result: InPageResult; matched: number }>();
+/** The last scrape of a tab that was cut into parts (host.state.scrapes); dropped once its last part is read. */
+export interface KeptScrape {
+  key: string;
+  result: InPageResult;
+  matched: number;
+}
 
 // Late content (images, client-rendered text) mostly lands by `load`; a page that never gets there is scraped as is.
 const LOAD_WAIT_MS = 5_000;
@@ -91,7 +95,7 @@ export async function scrape(host: PageHost, params: ScrapeParams, deps: ScrapeD
     collectStructure: wantsStructured && schema !== undefined,
   };
   const key = JSON.stringify([input.selector ?? null, args]);
-  const kept = input.cursor === undefined ? undefined : lastScrape.get(page);
+  const kept = input.cursor === undefined ? undefined : host.state.scrapes.get(page);
   // A cursor continues the snapshot it was cut from: reuse it rather than scrape a big page again per part.
   const reuse = kept !== undefined && kept.key === key && kept.result.url === page.url() && cursorMatches(input.cursor, kept.result.markdown);
   const { result, matched } = reuse ? kept : await runWithRetry(page, input.selector ?? null, args);
@@ -103,8 +107,8 @@ export async function scrape(host: PageHost, params: ScrapeParams, deps: ScrapeD
   }
 
   const window = windowMarkdown(result.markdown, input.max_tokens, input.cursor);
-  if (window.nextCursor !== undefined) lastScrape.set(page, { key, result, matched });
-  else lastScrape.delete(page);
+  if (window.nextCursor !== undefined) host.state.scrapes.set(page, { key, result, matched });
+  else host.state.scrapes.delete(page);
   const markdown = input.use_link_placeholders ? applyLinkPlaceholders(window.text, result.urls, result.url) : window.text;
   let structured: StructuredData | null = null;
   if (wantsStructured) {
