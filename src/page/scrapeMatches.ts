@@ -7,11 +7,10 @@ import type { InPageResult } from './injected/scrapeTypes.js';
 const SELECTOR_TIMEOUT_MS = 3_000;
 // A selector like `.card` can match hundreds of elements; this many are read, and the answer says how many matched.
 export const MAX_SCRAPED_MATCHES = 50;
-const MATCH_TIMEOUT_MS = 500;
 
-/** Every element the selector matches, in document order (at most MAX_SCRAPED_MATCHES), and how many matched. */
 export type Matches = [ElementHandle<Element>, ...ElementHandle<Element>[]];
 
+/** Every element the selector matches, in document order (at most MAX_SCRAPED_MATCHES), and how many matched. */
 export async function resolveMatches(page: Page, selector: string): Promise<{ elements: Matches; matched: number }> {
   const locator = page.locator(selector);
   let first: ElementHandle<Element>;
@@ -26,13 +25,14 @@ export async function resolveMatches(page: Page, selector: string): Promise<{ el
       { cause: error },
     );
   }
-  const matched = Math.max(1, await locator.count());
-  const elements: Matches = [first];
-  for (let i = 1; i < Math.min(matched, MAX_SCRAPED_MATCHES); i++) {
-    // A match that left the page since it was counted is skipped after a short wait.
-    const next = await locator.nth(i).elementHandle({ timeout: MATCH_TIMEOUT_MS }).catch(() => undefined);
-    if (next !== undefined) elements.push(next);
-  }
+  // All matches at once, as they are now (no per-match wait that a loaded machine could run out of).
+  const all = await page.$$(selector);
+  const [head, ...rest] = all;
+  if (head === undefined) return { elements: [first], matched: 1 };
+  await first.dispose();
+  for (const extra of rest.slice(MAX_SCRAPED_MATCHES - 1)) await extra.dispose();
+  const elements: Matches = [head, ...rest.slice(0, MAX_SCRAPED_MATCHES - 1)];
+  const matched = all.length;
   return { elements, matched };
 }
 
