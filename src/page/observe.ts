@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { BsmError, errorMessage, excerpt } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
-import { DEFAULT_MAX_TOKENS, ObserveInput } from '../notte/observation.js';
+import { DEFAULT_MAX_TOKENS, INSTRUCTED_MAX_TOKENS, ObserveInput } from '../notte/observation.js';
 import type { Observation, ObserveInputArgs, ObservedAction, SnapshotMetadata, SpaceCategory } from '../notte/observation.js';
 import { guessCategory } from './category.js';
 import { collectPage } from './collect.js';
@@ -80,7 +80,7 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
     const candidates = visible.map((el) => ({ ...el, label: el.name }));
     ranked = selectForInstructions(candidates, instructions, input.min_nb_actions ?? 0, input.max_nb_actions).map((entry) => entry.item);
   }
-  const result = build(state, 0, input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, ranked, instructions);
+  const result = build(state, 0, input.max_tokens ?? (ranked === undefined ? DEFAULT_MAX_TOKENS : INSTRUCTED_MAX_TOKENS), input.max_nb_actions, ranked, instructions);
   if (input.screenshot) result.screenshot = await takeScreenshot(host, page);
   return result;
 }

@@ -97,6 +97,8 @@ describe('the cheap path to one element on a long page', () => {
     expect(context).toContain(`## Limits and quotas › See also: [${best?.id ?? '?'} Rate limits]`);
     const description = (found.structured['space'] as { description: string }).description; // as above
     expect(description).toContain('## Limits and quotas › See also:');
+    // The page around the matches is context, not the read: the answer costs a fraction of the first window.
+    expect(readTokens(found.text, found.structured)).toBeLessThan(readTokens(first.text, first.structured) / 2);
   });
 });
 
