@@ -75,6 +75,9 @@ export async function benchPages(rounds = 5): Promise<PagesFigures> {
   }
 }
 
+/** A step answer for a plain click, on its larger channel (issue 7; test/e2e/fidelity.test.ts holds it too). */
+export const CLICK_ANSWER_BUDGET = 100;
+
 const ok = (run: PageRun): string => (run.success ? 'yes' : `NO (${run.note})`);
 
 export function pagesTable(figures: PagesFigures): string {
@@ -109,9 +112,12 @@ export function pagesTable(figures: PagesFigures): string {
     figures.pages.map(({ page, detail }) => [page, String(detail.textTokens), String(detail.jsonTokens), String(detail.actionsTokens), String(detail.actions), detail.category, detail.rankedPick]),
   );
   const peerFlags = figures.peerArgs.length === 0 ? '' : ` (${figures.peerArgs.join(' ')})`;
+  const largest = (pick: (figure: PageFigures) => number): number => Math.max(...figures.pages.map(pick));
+  const oursClick = largest((figure) => figure.ours.stepTokens);
+  const clickLine = `Largest click answer on any page: ours ${oursClick} tokens (budget ${CLICK_ANSWER_BUDGET}: ${oursClick <= CLICK_ANSWER_BUDGET ? 'within' : 'OVER'}), @playwright/mcp ${largest((figure) => figure.peer.stepTokens)}.`;
   const note = `ours / @playwright/mcp ${figures.peerVersion}${peerFlags}; medians of ${figures.rounds} rounds; tokens o200k of what the model reads (see bench/README.md).`;
   return `${note}\n\n${table(
     ['page', 'DOM nodes', 'observe ms (ours/peer)', 'click ms (ours/peer)', 'observation tokens (ours/peer)', 'ratio', 'click response tokens', 'task tokens', 'success (ours/peer)'],
     rows,
-  )}\n\nOur observation, channel by channel (the model reads the larger):\n\n${details}`;
+  )}\n\n${clickLine}\n\nOur observation, channel by channel (the model reads the larger):\n\n${details}`;
 }

@@ -7,6 +7,8 @@ export type SpaceCategory = z.infer<typeof SpaceCategory>;
 
 export const DEFAULT_MAX_NB_ACTIONS = 100;
 export const DEFAULT_MAX_TOKENS = 6000;
+// With instructions the matches come first: the page around them is context, not the read.
+export const INSTRUCTED_MAX_TOKENS = 2000;
 
 /** observe's arguments that do not name a session (the tool adds `session_id`). */
 export const observeInputShape = {
@@ -44,7 +46,7 @@ export const observeInputShape = {
     .min(300)
     .max(100_000)
     .optional()
-    .describe(`Token budget (default ${DEFAULT_MAX_TOKENS}); the rest comes with next_cursor.`),
+    .describe(`Token budget (default ${DEFAULT_MAX_TOKENS}, ${INSTRUCTED_MAX_TOKENS} with instructions); the rest comes with next_cursor.`),
   cursor: z
     .string()
     .max(MAX_CURSOR)

@@ -2,6 +2,7 @@ import { BsmError } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ObserveSnapshot, PageHost } from './host.js';
+import { PageState } from './pageState.js';
 
 export interface ContextHostOptions {
   downloadsDir: string;
@@ -25,6 +26,7 @@ export class ContextHost implements PageHost {
   readonly evaluateTimeoutMs: number | undefined;
   snapshot: ObserveSnapshot | undefined;
   lastActionId: string | undefined;
+  readonly state = new PageState();
   readonly #tabs: Page[] = [];
   #active: Page | undefined;
 

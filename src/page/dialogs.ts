@@ -151,18 +151,13 @@ export class PageEvents {
   }
 }
 
-const trackers = new WeakMap<BrowserContext, PageEvents>();
-
 /**
  * Installs dialog, download and new-tab handling on every page of the host's context, present and future.
  * Call once right after the host is created; later calls return the same tracker.
  */
 export function installPageHandlers(host: PageHost): PageEvents {
-  const existing = trackers.get(host.context);
-  if (existing !== undefined) return existing;
-  const events = new PageEvents(host.context, host.downloadsDir);
-  trackers.set(host.context, events);
-  return events;
+  host.state.events ??= new PageEvents(host.context, host.downloadsDir);
+  return host.state.events;
 }
 
 /** The first event of `log` after `mark`: one already there, or the next to arrive within `timeoutMs`. */

@@ -1,4 +1,5 @@
 import type { BrowserContext, Frame, Page } from 'playwright-core';
+import type { PageState } from './pageState.js';
 
 /**
  * What the page layer sees of a session: its browser context, its tabs, and the latest observe snapshot.
@@ -29,6 +30,8 @@ export interface PageHost {
   readonly evaluateTimeoutMs?: number;
   /** Id of the element the last step acted on, for `last_action` screenshots. */
   lastActionId: string | undefined;
+  /** What observe, scrape and the page-event tracker keep between calls. */
+  readonly state: PageState;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { BsmError, errorMessage, excerpt } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
-import { DEFAULT_MAX_TOKENS, ObserveInput } from '../notte/observation.js';
+import { DEFAULT_MAX_TOKENS, INSTRUCTED_MAX_TOKENS, ObserveInput } from '../notte/observation.js';
 import type { Observation, ObserveInputArgs, ObservedAction, SnapshotMetadata, SpaceCategory } from '../notte/observation.js';
 import { guessCategory } from './category.js';
 import { collectPage } from './collect.js';
@@ -10,7 +10,9 @@ import { openForReading } from './openUrl.js';
 import type { CollectedPage, PageElement } from './collect.js';
 import type { ElementDescriptor, ObserveSnapshot, PageHost } from './host.js';
 import { selectForInstructions } from './rank.js';
-import { ACTION_JOIN, composeDescription, DETAILS_NOTE, RANGE_NOTE, renderChunk, renderHeader, tokenWeight, toObservedAction } from './render.js';
+import { loadingNote } from './loadingState.js';
+import { ACTION_JOIN, composeDescription, DETAILS_NOTE, RANGE_NOTE, renderChunk, renderHeader, renderLine, toObservedAction } from './render.js';
+import { tokenWeight } from './tokens.js';
 import type { DescriptionNotes, ListedRule, RenderLine, RenderViewport } from './render.js';
 import { takeScreenshot } from './screenshot.js';
 
@@ -25,7 +27,7 @@ export interface ObserveResult {
 }
 
 /** What a cursor needs to hand out the rest of an observation without walking the page again. */
-interface Retained {
+export interface RetainedObservation {
   epoch: number;
   lines: RenderLine[];
   viewport: RenderViewport;
@@ -33,9 +35,8 @@ interface Retained {
   metadata: SnapshotMetadata;
   activeTab: number;
   category: SpaceCategory | undefined;
+  loading: string | undefined;
 }
-
-const retained = new WeakMap<PageHost, Retained>();
 
 // Page lines a chunk may always use, however small max_tokens is next to the overhead: a cursor must make progress.
 const MIN_BUDGET = 100;
@@ -56,10 +57,11 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
 
   // The tab titles do not depend on the walk: reading them alongside it saves their round trips.
   const [collected, tabs] = await Promise.all([collectPage(page, epoch), readTabs(host, page)]);
+  const loading = await loadingNote(page);
   host.snapshot = toSnapshot(epoch, page.url(), collected.elements);
   const { metadata, activeTab } = readMetadata(page, collected, tabs);
   const category = guessCategory({ modal: collected.modal, elements: collected.elements, url: page.url(), items: collected.items, pricedItems: collected.pricedItems });
-  const state: Retained = {
+  const state: RetainedObservation = {
     epoch,
     lines: collected.lines,
     viewport: { sy: collected.viewport.sy, vh: collected.viewport.vh, th: collected.viewport.th },
@@ -67,8 +69,9 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
     metadata,
     activeTab,
     category,
+    loading,
   };
-  retained.set(host, state);
+  host.state.observed = state;
 
   let ranked: PageElement[] | undefined;
   const instructions = input.instructions?.trim() ?? '';
@@ -77,7 +80,7 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
     const candidates = visible.map((el) => ({ ...el, label: el.name }));
     ranked = selectForInstructions(candidates, instructions, input.min_nb_actions ?? 0, input.max_nb_actions).map((entry) => entry.item);
   }
-  const result = build(state, 0, input.max_tokens ?? DEFAULT_MAX_TOKENS, input.max_nb_actions, ranked, instructions);
+  const result = build(state, 0, input.max_tokens ?? (ranked === undefined ? DEFAULT_MAX_TOKENS : INSTRUCTED_MAX_TOKENS), input.max_nb_actions, ranked, instructions);
   if (input.screenshot) result.screenshot = await takeScreenshot(host, page);
   return result;
 }
@@ -91,10 +94,10 @@ function parseInput(options: ObserveOptions): ObserveInput {
   }
 }
 
-function build(state: Retained, start: number, maxTokens: number, maxActions: number, ranked: PageElement[] | undefined, instructions: string): ObserveResult {
+function build(state: RetainedObservation, start: number, maxTokens: number, maxActions: number, ranked: PageElement[] | undefined, instructions: string): ObserveResult {
   const header = renderHeader(state.metadata, state.activeTab, state.category);
   const bestIds = ranked?.slice(0, 5).map((el) => el.id);
-  const best = bestIds === undefined ? undefined : { instructions, ids: bestIds };
+  const best = bestIds === undefined ? undefined : { instructions, ids: bestIds, context: matchContext(state.lines, bestIds.slice(0, MATCH_CONTEXT)) };
   const overhead = channelOverhead(state, header, start > 0, best);
   // A ranked list is paid for whatever the chunk holds: at most half of what the JSON channel has left, best first.
   const rankedActions = ranked === undefined ? undefined : fitActions(ranked.map(toObservedAction), (maxTokens - overhead.json) / 2);
@@ -110,7 +113,7 @@ function build(state: Retained, start: number, maxTokens: number, maxActions: nu
     listed,
   });
   const nextCursor = chunk.next === undefined ? undefined : `${state.epoch}.${chunk.next}`;
-  const notes = { chunk, continuation: start > 0, nextCursor, ...(best === undefined ? {} : { best }) };
+  const notes = { chunk, continuation: start > 0, nextCursor, ...(best === undefined ? {} : { best }), ...(state.loading === undefined ? {} : { loading: state.loading }) };
   const interaction: ObservedAction[] = rankedActions ?? chunk.listed.map(toObservedAction);
   const observation: Observation = {
     metadata: state.metadata,
@@ -123,6 +126,33 @@ function build(state: Retained, start: number, maxTokens: number, maxActions: nu
   };
   const text = `${header}\n${composeDescription(notes)}`;
   return { observation, text, ...(nextCursor === undefined ? {} : { nextCursor }) };
+}
+
+// The best matches shown with the page line they sit on: enough to act without reading the page around them.
+const MATCH_CONTEXT = 3;
+const CONTEXT_CHARS = 240;
+
+/** Each id's page line, prefixed with the heading of its section, so the match is read where it is. */
+function matchContext(lines: readonly RenderLine[], ids: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const id of ids) {
+    const at = lines.findIndex((line) => line.parts.some((part) => typeof part !== 'string' && part.id === id));
+    const line = lines[at];
+    if (line === undefined) continue;
+    let section = '';
+    for (let i = at - 1; i >= 0 && line.heading === 0; i--) {
+      const above = lines[i];
+      if (above !== undefined && above.heading > 0) {
+        section = renderLine(above).text;
+        break;
+      }
+    }
+    const text = renderLine(line).text;
+    const clipped = text.length > CONTEXT_CHARS ? `${text.slice(0, CONTEXT_CHARS)}…` : text;
+    const entry = section === '' ? clipped : `${section.length > 80 ? `${section.slice(0, 80)}…` : section} › ${clipped}`;
+    if (!out.includes(entry)) out.push(entry);
+  }
+  return out;
 }
 
 /** The longest prefix of `actions` whose JSON fits `budget` tokens; at least the best one. */
@@ -139,11 +169,11 @@ function fitActions(actions: ObservedAction[], budget: number): ObservedAction[]
  * What each channel spends besides the page lines, at its largest: the text's header and notes; the JSON's
  * metadata, keys, notes, category and a cursor. The lines' own cost is counted by renderChunk.
  */
-function channelOverhead(state: Retained, header: string, continuation: boolean, best: DescriptionNotes['best']): { text: number; json: number } {
+function channelOverhead(state: RetainedObservation, header: string, continuation: boolean, best: DescriptionNotes['best']): { text: number; json: number } {
   const { above, below } = state.viewportOnly ? { above: state.viewport.sy, below: state.viewport.th } : { above: 0, below: 0 };
   const empty = { lines: [], structuredLines: [], elements: [], listed: [], next: 0, trimmed: true, above, below };
   const cursor = `${state.epoch}.00000`;
-  const notes: DescriptionNotes = { chunk: empty, continuation, nextCursor: cursor, ...(best === undefined ? {} : { best }) };
+  const notes: DescriptionNotes = { chunk: empty, continuation, nextCursor: cursor, ...(best === undefined ? {} : { best }), ...(state.loading === undefined ? {} : { loading: state.loading }) };
   const text = tokenWeight(`${header}\n${composeDescription(notes)}`);
   const skeleton: Observation = {
     metadata: state.metadata,
@@ -159,7 +189,7 @@ function channelOverhead(state: Retained, header: string, continuation: boolean,
 
 function continueFrom(host: PageHost, cursor: string, input: ObserveInput): ObserveResult {
   const match = /^(\d+)\.(\d+)$/.exec(cursor);
-  const state = retained.get(host);
+  const state = host.state.observed;
   const epoch = match === null ? NaN : Number(match[1]);
   if (match === null || state === undefined || state.epoch !== epoch || host.snapshot?.epoch !== epoch) {
     throw new BsmError(
@@ -182,7 +212,7 @@ function isBlank(url: string): boolean {
 
 async function observeBlank(host: PageHost, page: Page, epoch: number, screenshot: boolean): Promise<ObserveResult> {
   host.snapshot = { epoch, url: page.url(), takenAt: new Date(), elements: new Map() };
-  retained.delete(host);
+  host.state.observed = undefined;
   const size = page.viewportSize() ?? { width: 0, height: 0 };
   const { tabs, activeTab } = await readTabs(host, page);
   const metadata: SnapshotMetadata = {

@@ -1,4 +1,4 @@
-import { estimateTokens } from './markdownWindow.js';
+import { estimateTokens } from './tokens.js';
 
 /**
  * Placeholders must earn their keep: below this share of the inline version's tokens the reference table is

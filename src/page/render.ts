@@ -1,4 +1,6 @@
 import type { ObservedAction, SnapshotMetadata } from '../notte/observation.js';
+import { TOOL } from '../notte/toolNames.js';
+import { tokenWeight } from './tokens.js';
 import type { ElementFacts } from './injected/observeTypes.js';
 
 /**
@@ -74,128 +76,6 @@ const CLEAR_TYPES = new Set(['text', 'search', 'email', 'tel', 'url']);
 
 // One pass over the pieces o200k splits text into: Latin words, digit runs, CJK characters, other letters,
 // whitespace, punctuation runs.
-// Pieces are what /(\p{Script=Latin}+)|(\d+)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])|(\p{L}+)|(\s+)|([^\s\p{L}\d]+)/gu
-// matches (PIECES); test/unit/render.test.ts holds that regex as the reference the scanner below must equal.
-// Fitted on the bench pages' renderings (text lines, JSON description lines, JSON actions) against o200k: each
-// group's sum lands within 4% below and 6% above the real count; SAFETY covers the 4% so a chunk stays within
-// max_tokens. Characters per token alone ranges from 2.4 (a table of dates and amounts) to 4.2 (prose).
-const WORD = 0.96;
-const LONG_WORD_PART = 0.37;
-const DIGITS_3 = 1.4;
-const PUNCT_RUN = 0.64;
-const PUNCT_CHAR = 0.14;
-const CJK_CHAR = 1;
-const OTHER_LETTER = 0.5;
-const SAFETY = 1.05;
-
-/** o200k tokens of `text`, estimated from its words, numbers and punctuation; on the large side. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(tokenWeight(text));
-}
-
-/** estimateTokens before rounding up: a chunk sums its lines' weights, so rounding each would add up. */
-export function tokenWeight(text: string): number {
-  // A hand scanner that splits exactly as PIECES would (first matching alternative, greedy run) and adds the
-  // same terms in the same order: matchAll allocates a match array per piece, several ms per large page.
-  let sum = 0;
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const start = i;
-    const c = codeAt(text, i);
-    const cls = classOf(c);
-    i += c > 0xffff ? 2 : 1;
-    if (cls === LATIN) {
-      i = runEnd(text, i, isLatin);
-      sum += WORD + LONG_WORD_PART * Math.max(0, Math.ceil((i - start) / 6) - 1);
-    } else if (cls === DIGIT) {
-      i = runEnd(text, i, isDigit);
-      sum += DIGITS_3 * Math.ceil((i - start) / 3);
-    } else if (cls === CJK) {
-      sum += CJK_CHAR;
-    } else if (cls === LETTER) {
-      i = runEnd(text, i, isLetter);
-      sum += OTHER_LETTER * (i - start);
-    } else if (cls === SPACE) {
-      i = runEnd(text, i, isSpace);
-    } else {
-      i = runEnd(text, i, isPunct);
-      sum += PUNCT_RUN + PUNCT_CHAR * (i - start);
-    }
-  }
-  return sum * SAFETY;
-}
-
-// The alternatives of PIECES, in its order. ASCII is decided by table; other code points by the same Unicode
-// property classes PIECES uses.
-const LATIN = 0;
-const DIGIT = 1;
-const CJK = 2;
-const LETTER = 3;
-const SPACE = 4;
-const PUNCT = 5;
-const LATIN_CP = /^\p{Script=Latin}$/u;
-const CJK_CP = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
-const LETTER_CP = /^\p{L}$/u;
-const SPACE_CP = /^\s$/u;
-
-function codeAt(text: string, i: number): number {
-  return text.codePointAt(i) ?? 0;
-}
-
-function isAsciiLetter(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-}
-
-function isAsciiSpace(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
-
-function isLatin(c: number): boolean {
-  return c < 0x80 ? isAsciiLetter(c) : LATIN_CP.test(String.fromCodePoint(c));
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
-function isLetter(c: number): boolean {
-  return c < 0x80 ? isAsciiLetter(c) : LETTER_CP.test(String.fromCodePoint(c));
-}
-
-function isSpace(c: number): boolean {
-  return c < 0x80 ? isAsciiSpace(c) : SPACE_CP.test(String.fromCodePoint(c));
-}
-
-function isPunct(c: number): boolean {
-  return !isDigit(c) && !isSpace(c) && !isLetter(c);
-}
-
-function classOf(c: number): number {
-  if (c < 0x80) {
-    if (isAsciiLetter(c)) return LATIN;
-    if (isDigit(c)) return DIGIT;
-    return isAsciiSpace(c) ? SPACE : PUNCT;
-  }
-  const s = String.fromCodePoint(c);
-  if (LATIN_CP.test(s)) return LATIN;
-  if (CJK_CP.test(s)) return CJK;
-  if (LETTER_CP.test(s)) return LETTER;
-  return SPACE_CP.test(s) ? SPACE : PUNCT;
-}
-
-/** Index after the run of code points from `i` that `inRun` accepts. */
-function runEnd(text: string, i: number, inRun: (c: number) => boolean): number {
-  const n = text.length;
-  let j = i;
-  while (j < n) {
-    const c = codeAt(text, j);
-    if (!inRun(c)) break;
-    j += c > 0xffff ? 2 : 1;
-  }
-  return j;
-}
-
 // What joining costs, measured on the bench pages: a newline between text lines mostly merges with its
 // neighbours (+0.2); JSON-quoting a line counts its quotes where the joined description has one "\n";
 // a list of JSON actions merges each `},{` into fewer tokens than the objects alone (-0.9).
@@ -429,8 +309,11 @@ export interface DescriptionNotes {
   /** The chunk follows an earlier one of the same observation (a cursor). */
   continuation: boolean;
   nextCursor: string | undefined;
-  best?: { instructions: string; ids: string[] };
+  /** The elements matching `instructions`, best first, and the page lines they sit on (with their section). */
+  best?: { instructions: string; ids: string[]; context?: string[] };
   emptyHint?: string;
+  /** Why the page may not be all there yet (still loading, body hidden): said once, with what to do. */
+  loading?: string;
   /**
    * 'structured' for space.description: listed elements as bare [ids], with a note saying where their details
    * are. 'text' (default) for the text channel, which has no list: every element inline in full.
@@ -454,15 +337,22 @@ export function composeDescription(notes: DescriptionNotes): string {
   }
   const out = [first];
   if (notes.best !== undefined && notes.best.ids.length > 0) {
-    out.push(`Best matches for "${clean(notes.best.instructions).slice(0, 80)}": ${notes.best.ids.join(', ')}`);
+    const context = notes.best.context ?? [];
+    out.push(`Best matches for "${clean(notes.best.instructions).slice(0, 80)}": ${notes.best.ids.join(', ')}${context.length > 0 ? '; where they are:' : ''}`);
+    if (context.length > 0) out.push('<page>', ...context, '</page>');
   }
+  if (notes.loading !== undefined && !notes.continuation) out.push(`${notes.loading}: ${TOOL.observe} again in a moment for the rest.`);
   if (chunk.above > 0) out.push(`… ${chunk.above}px above (scroll_up)`);
   if (notes.continuation) out.push('… continued from the previous observe (same ids)');
   out.push('<page>');
-  if (chunk.lines.length === 0) out.push(notes.emptyHint ?? '(no visible text or actions)');
+  if (chunk.lines.length === 0) out.push(notes.emptyHint ?? (notes.loading === undefined ? '(no visible text or actions)' : '(no visible text or actions yet)'));
   out.push(...lines);
   out.push('</page>');
-  if (notes.nextCursor !== undefined) out.push(`… cut at max_tokens: observe with cursor="${notes.nextCursor}" for the rest`);
+  if (notes.nextCursor !== undefined) {
+    // On a long page, reading every window to find one element costs the whole page: say the cheap way once.
+    const find = notes.continuation || notes.best !== undefined ? '' : `; to find one thing, ${TOOL.observe} with instructions="what you look for" (matches first)`;
+    out.push(`… cut at max_tokens: observe with cursor="${notes.nextCursor}" for the rest${find}`);
+  }
   if (chunk.below > 0) out.push(`… ${chunk.below}px below (scroll_down, or observe with viewport_only=false)`);
   if (chunk.trimmed) out.push('Lines ending in … are cut; scrape gives the full text.');
   return out.join('\n');

@@ -1,6 +1,4 @@
-import type { ElementHandle, Page } from 'playwright-core';
-import { BsmError, excerpt } from '../errors.js';
-import { TOOL } from '../notte/toolNames.js';
+import type { Page } from 'playwright-core';
 import { ScrapeInput } from '../notte/scrape.js';
 import type { DataSpace, ImageData, ScrapeInputArgs, StructuredData } from '../notte/scrape.js';
 import { isContextGone } from './actions/errors.js';
@@ -10,6 +8,7 @@ import { runScrapeInPage } from './inPageScrape.js';
 import { cursorMatches, windowMarkdown } from './markdownWindow.js';
 import type { MarkdownWindow } from './markdownWindow.js';
 import { applyLinkPlaceholders } from './placeholders.js';
+import { matchesNote, mergeMatches, resolveMatches } from './scrapeMatches.js';
 import { openForReading } from './openUrl.js';
 import { extractStructured } from './structured/extract.js';
 import type { SampleFn } from './structured/sampled.js';
@@ -30,45 +29,38 @@ export interface ScrapeResult {
   nextCursor?: string;
 }
 
-/** The last scrape of each tab that was cut into parts; gone with the tab (WeakMap) or once its last part is read. */
-const lastScrape = new WeakMap<Page, { key: string; result: InPageResult }>();
+/** The last scrape of a tab that was cut into parts (host.state.scrapes); dropped once its last part is read. */
+export interface KeptScrape {
+  key: string;
+  result: InPageResult;
+  matched: number;
+}
 
 // Late content (images, client-rendered text) mostly lands by `load`; a page that never gets there is scraped as is.
 const LOAD_WAIT_MS = 5_000;
-// Long enough for an element still rendering, short enough that a wrong selector fails fast.
-const SELECTOR_TIMEOUT_MS = 3_000;
-
-async function resolveSelector(page: Page, selector: string): Promise<ElementHandle<Element>> {
-  try {
-    return await page.locator(selector).first().elementHandle({ timeout: SELECTOR_TIMEOUT_MS });
-  } catch (error: unknown) {
-    throw new BsmError(
-      'E_SELECTOR_NOT_FOUND',
-      `No element matches selector ${JSON.stringify(excerpt(selector))} on ${excerpt(page.url())} (waited ${SELECTOR_TIMEOUT_MS}ms).`,
-      `Check the selector with ${TOOL.observe}, or call ${TOOL.scrape} without selector.`,
-      { cause: error },
-    );
-  }
-}
-
-async function runWithRetry(page: Page, selector: string | null, args: InPageArgs): Promise<InPageResult> {
+/** One in-page scrape per match (or of the page), with one retry when a navigation destroyed the context. */
+async function runWithRetry(page: Page, selector: string | null, args: InPageArgs): Promise<{ result: InPageResult; matched: number }> {
   for (let attempt = 1; ; attempt++) {
-    const element = selector === null ? null : await resolveSelector(page, selector);
+    const { elements, matched } = selector === null ? { elements: [null] as const, matched: 1 } : await resolveMatches(page, selector);
     try {
-      return await runScrapeInPage(page, element, args);
+      const [first, ...rest] = elements;
+      const head = await runScrapeInPage(page, first, args);
+      const others: InPageResult[] = [];
+      for (const element of rest) others.push(await runScrapeInPage(page, element, args));
+      return { result: mergeMatches(head, others), matched };
     } catch (error: unknown) {
       // A navigation between resolving and evaluating destroys the context; the new document scrapes fine.
       if (!isContextGone(error) || attempt >= 2 || page.isClosed()) throw error;
     } finally {
-      await element?.dispose().catch(() => undefined);
+      await Promise.all(elements.map((element) => element?.dispose().catch(() => undefined)));
     }
   }
 }
 
 /** Shared with the Notte driver (as are the two below), so a scrape reads the same whichever backend ran it. */
-export function headerLine(result: Pick<InPageResult, 'url' | 'title'>, window: MarkdownWindow | undefined, input: ScrapeInput): string {
+export function headerLine(result: Pick<InPageResult, 'url' | 'title'>, window: MarkdownWindow | undefined, input: ScrapeInput, matched = 1): string {
   const title = result.title === '' ? '' : ` "${result.title}"`;
-  const scope = [input.selector ? `selector ${input.selector}` : '', input.only_main_content ? 'main content' : ''].filter((s) => s !== '').join(', ');
+  const scope = [input.selector ? matchesNote(input.selector, matched) : '', input.only_main_content ? 'main content' : ''].filter((s) => s !== '').join(', ');
   const part = window === undefined || (window.start === 0 && window.nextCursor === undefined)
     ? ''
     : `, characters ${window.start}–${window.end} of ${window.total}`;
@@ -104,20 +96,20 @@ export async function scrape(host: PageHost, params: ScrapeParams, deps: ScrapeD
     collectStructure: wantsStructured && schema !== undefined,
   };
   const key = JSON.stringify([input.selector ?? null, args]);
-  const kept = input.cursor === undefined ? undefined : lastScrape.get(page);
+  const kept = input.cursor === undefined ? undefined : host.state.scrapes.get(page);
   // A cursor continues the snapshot it was cut from: reuse it rather than scrape a big page again per part.
   const reuse = kept !== undefined && kept.key === key && kept.result.url === page.url() && cursorMatches(input.cursor, kept.result.markdown);
-  const result = reuse ? kept.result : await runWithRetry(page, input.selector ?? null, args);
+  const { result, matched } = reuse ? kept : await runWithRetry(page, input.selector ?? null, args);
 
   if (input.only_images) {
     const images = result.images ?? [];
-    const lines = [`${headerLine(result, undefined, input)}: ${images.length} images`, ...images.map(imageLine)];
+    const lines = [`${headerLine(result, undefined, input, matched)}: ${images.length} images`, ...images.map(imageLine)];
     return { data: { markdown: '', images, structured: null }, text: lines.join('\n') };
   }
 
   const window = windowMarkdown(result.markdown, input.max_tokens, input.cursor);
-  if (window.nextCursor !== undefined) lastScrape.set(page, { key, result });
-  else lastScrape.delete(page);
+  if (window.nextCursor !== undefined) host.state.scrapes.set(page, { key, result, matched });
+  else host.state.scrapes.delete(page);
   const markdown = input.use_link_placeholders ? applyLinkPlaceholders(window.text, result.urls, result.url) : window.text;
   let structured: StructuredData | null = null;
   if (wantsStructured) {
@@ -126,7 +118,7 @@ export async function scrape(host: PageHost, params: ScrapeParams, deps: ScrapeD
   }
 
   const data: DataSpace = { markdown, images: null, structured };
-  const lines = [headerLine(result, window, input)];
+  const lines = [headerLine(result, window, input, matched)];
   if (window.note !== undefined) lines.push(window.note);
   if (result.mainContentFound === false) lines.push('only_main_content: no article detected (or the page is too large for detection); showing the main landmark, without navigation, header, footer and sidebars.');
   if (structured !== null) lines.push(...structuredLines(structured));

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ActionSchema, BROWSER_ACTION_TYPES, DEFAULT_ACTION_TIMEOUT_MS, ExecutionResultSchema, INTERACTION_ACTION_TYPES, StepChangesSchema, parseAction } from '../notte/actions.js';
+import { ActionSchema, BROWSER_ACTION_TYPES, DEFAULT_ACTION_TIMEOUT_MS, INTERACTION_ACTION_TYPES, parseAction } from '../notte/actions.js';
 import type { Action } from '../notte/actions.js';
 import { MAX_ITEMS, MAX_NAME, MAX_PAYLOAD, MAX_TEXT, MAX_URL, UNADVERTISED } from '../notte/limits.js';
 import { sessionIdArg } from '../notte/session.js';
+import { StepAnswerSchema, stepAnswer } from '../notte/stepAnswer.js';
 import { TOOL } from '../notte/toolNames.js';
 import { defineTool } from './defineTool.js';
 import type { ToolDefinition } from './defineTool.js';
@@ -86,10 +87,12 @@ const stepDefinition = {
     'With a vault_id, fill/form_fill/multi_factor_fill take {{vault.username|email|password|mfa}}.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   input: StepInput,
-  output: ExecutionResultSchema.extend({ changes: StepChangesSchema }),
+  output: StepAnswerSchema,
   async handle({ session_id, ...flat }, ctx) {
-    const result = await ctx.sessions.step(session_id, toAction(flat));
-    return { text: result.text, structured: { ...result.result, changes: result.changes } };
+    const action = toAction(flat);
+    const result = await ctx.sessions.step(session_id, action);
+    const byId = 'id' in action && action.id !== '';
+    return { text: result.text, structured: stepAnswer(result.result, result.changes, byId) };
   },
 } satisfies ToolDefinition<typeof StepInput, z.ZodObject>;
 

@@ -15,10 +15,13 @@ afterAll(async () => {
 
 interface Interval { start: number; end: number }
 
+/** A wait timed inside the page (the MCP step answer carries no timestamps): when it began and ended, in ms. */
 async function timedWait(sessionId: string, ms: number): Promise<Interval> {
-  const result = await call(server.client, 'step', { session_id: sessionId, type: 'wait', time_ms: ms });
+  const code = `new Promise((done) => { const start = Date.now(); setTimeout(() => done(JSON.stringify({ start, end: Date.now() })), ${ms}); })`;
+  const result = await call(server.client, 'step', { session_id: sessionId, type: 'evaluate_js', code });
   expect(result.structured['success'], result.text).toBe(true);
-  return { start: Date.parse(String(result.structured['started_at'])), end: Date.parse(String(result.structured['ended_at'])) };
+  const data = result.structured['data'] as { markdown: string }; // the step output schema's DataSpace
+  return JSON.parse(data.markdown) as Interval; // written by the page script above
 }
 
 describe('operation order', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { composeDescription, estimateTokens, MAX_TEXT, renderChunk, renderElement, renderHeader, renderLine, REPEAT_MARK, tokenWeight, toObservedAction } from '../../src/page/render.js';
+import { composeDescription, MAX_TEXT, renderChunk, renderElement, renderHeader, renderLine, REPEAT_MARK, toObservedAction } from '../../src/page/render.js';
+import { estimateTokens, tokenWeight } from '../../src/page/tokens.js';
 import type { RenderElement, RenderLine } from '../../src/page/render.js';
 
 const link = (id: string, name: string): RenderElement => ({ id, role: 'link', tag: 'a', name });

@@ -8,7 +8,8 @@ import type { Observation, ObservedAction, SnapshotMetadata } from '../../notte/
 import { ScrapeInput } from '../../notte/scrape.js';
 import type { DataSpace, ImageData, StructuredData } from '../../notte/scrape.js';
 import { TOOL } from '../../notte/toolNames.js';
-import { estimateTokens, windowMarkdown } from '../../page/markdownWindow.js';
+import { windowMarkdown } from '../../page/markdownWindow.js';
+import { estimateTokens } from '../../page/tokens.js';
 import type { ObserveOptions, ObserveResult } from '../../page/observe.js';
 import { renderHeader } from '../../page/render.js';
 import { headerLine, imageLine, structuredLines } from '../../page/scrape.js';

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import type { ActionOf } from '../../notte/actions.js';
 import { errorText } from './errors.js';
 import { failed, ok } from './types.js';
@@ -5,6 +6,8 @@ import type { ActionContext, ActionOutcome } from './types.js';
 
 export async function pressKey(ctx: ActionContext, action: ActionOf<'press_key'>): Promise<ActionOutcome> {
   const page = ctx.host.page();
+  // The key goes to the element focused before it is pressed; what holds focus after may be another one (Tab).
+  const receiver = await focusedElement(page);
   try {
     await page.keyboard.press(action.key);
   } catch (error) {
@@ -13,13 +16,22 @@ export async function pressKey(ctx: ActionContext, action: ActionOf<'press_key'>
       errorText(error),
     );
   }
-  const focused = await page.evaluate(() => {
-    const el = document.activeElement;
-    if (el === null || el === document.body) return '';
-    const name = el.getAttribute('aria-label') ?? el.getAttribute('name') ?? el.id;
-    return `<${el.tagName.toLowerCase()}${name === '' ? '' : ` ${name}`}>`;
-  }).catch(() => '');
-  return ok(`Pressed ${action.key}${focused === '' ? '' : ` on ${focused}`}.`);
+  const after = await focusedElement(page);
+  const moved = after !== receiver && after !== '' ? `; focus moved to ${after}` : '';
+  return ok(`Pressed ${action.key} on ${receiver === '' ? 'the page' : receiver}${moved}.`);
+}
+
+/** The focused element as `<tag name>` (its aria-label, name, id or a short text), '' for the page itself. */
+async function focusedElement(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const el = document.activeElement;
+      if (el === null || el === document.body || el === document.documentElement) return '';
+      const text = el instanceof HTMLElement && !(el instanceof HTMLInputElement) && !(el instanceof HTMLTextAreaElement) ? el.innerText.replace(/\s+/g, ' ').trim().slice(0, 40) : '';
+      const name = el.getAttribute('aria-label') ?? el.getAttribute('name') ?? (el.id !== '' ? el.id : text);
+      return `<${el.tagName.toLowerCase()}${name === '' ? '' : ` ${name}`}>`;
+    })
+    .catch(() => ''); // the page navigated under the probe: nothing is focused in a document that is gone
 }
 
 export async function wait(action: ActionOf<'wait'>): Promise<ActionOutcome> {

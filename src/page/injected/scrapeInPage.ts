@@ -67,11 +67,41 @@ export function scrapeInPage(lib: InPageLib, args: InPageArgs, scope: Element | 
       article = null;
     }
     const found = article?.content;
+    const squash = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
+    const chrome = 'nav, header, footer, aside, [role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], [role="search"]';
+    const landmarkOf = (page: Element): Element | undefined => {
+      const articles = page.querySelectorAll('article');
+      return page.querySelector('main, [role="main"]') ?? (articles.length === 1 ? articles[0] : undefined);
+    };
+    const withoutChrome = (el: Element): Element => {
+      for (const part of Array.from(el.querySelectorAll(chrome))) part.remove();
+      return el;
+    };
+    /** The first paragraph of the document proper: in its <main>, after its first heading, outside page chrome. */
+    const openingOf = (page: Element): Element | undefined => {
+      const scope = landmarkOf(page) ?? page;
+      const h1 = scope.querySelector('h1');
+      return Array.from(scope.querySelectorAll('p, li, dd, blockquote')).find((el) => {
+        if (el.closest(chrome) !== null || squash(el.textContent).length < 20) return false;
+        return h1 === null || (h1.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+      });
+    };
     if (found instanceof Element && (found.textContent ?? '').trim() !== '') {
       content = found;
       mainContentFound = true;
+      // Readability now and then drops how a document begins (an intro it scores low): when the page's own opening
+      // paragraph is missing, its landmark is read instead, or, with none, the opening is put back on top.
+      const opening = backup instanceof Element ? openingOf(backup) : undefined;
+      if (backup instanceof Element && opening !== undefined && !squash(content.textContent).includes(squash(opening.textContent).slice(0, 60))) {
+        const landmark = landmarkOf(backup);
+        if (landmark !== undefined) content = withoutChrome(landmark);
+        else {
+          const top = content.querySelector('h1, h2');
+          if (top === null) content.prepend(opening);
+          else top.after(opening);
+        }
+      }
       // Readability demotes every h1 to h2 and reports the <title>; the page's own h1 is the better title.
-      const squash = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
       const pageH1 = backup instanceof Element ? squash(backup.querySelector('h1')?.textContent) : '';
       const first = content.querySelector('h1, h2');
       let anchor: Element | null = null;
@@ -92,11 +122,7 @@ export function scrapeInPage(lib: InPageLib, args: InPageArgs, scope: Element | 
       }
     } else if (backup instanceof Element) {
       mainContentFound = false;
-      const landmark = backup.querySelector('main, [role="main"]');
-      const articles = backup.querySelectorAll('article');
-      content = landmark ?? (articles.length === 1 ? articles[0] : undefined) ?? backup;
-      const chrome = 'nav, header, footer, aside, [role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], [role="search"]';
-      for (const el of Array.from(content.querySelectorAll(chrome))) el.remove();
+      content = withoutChrome(landmarkOf(backup) ?? backup);
     }
   }
 

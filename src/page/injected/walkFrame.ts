@@ -18,9 +18,11 @@ export function walkFrame(args: WalkArgs): string {
     textbox: 'I', searchbox: 'I', combobox: 'I', listbox: 'I', slider: 'I', spinbutton: 'I', option: 'O', img: 'F', image: 'F', figure: 'F',
   };
   const INTERACTIVE_ROLES = new Set([...Object.keys(PREFIX).filter((r) => r !== 'img' && r !== 'image' && r !== 'figure'), 'treeitem']);
-  // Roles whose accessible name comes from their content; fields and containers are named by labels instead.
-  const NAME_FROM_CONTENT = new Set(['link', 'button', 'checkbox', 'radio', 'tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'switch', 'option', 'treeitem', 'img', 'figure', 'generic']);
   const NATIVE = new Set(['a', 'button', 'input', 'select', 'textarea', 'summary']);
+  // A table cell with more text than this is page layout, not data: its blocks keep their own lines.
+  const MAX_CELL_CHARS = 600;
+  // Roles named by their label first: their content is the value typed or chosen, or a state ("on" of a switch).
+  const FIELD_ROLES = new Set(['textbox', 'searchbox', 'combobox', 'listbox', 'slider', 'spinbutton', 'switch']);
   const PLAIN_INPUTS = new Set(['text', 'search', 'email', 'tel', 'url', '']);
   const BUTTON_INPUTS: Record<string, string> = { submit: 'Submit', reset: 'Reset', button: '', image: '' };
 
@@ -55,6 +57,8 @@ export function walkFrame(args: WalkArgs): string {
     cursor: string;
     /** Text already carried by a control's label. */
     quiet: boolean;
+    /** Inside a data table's cell: its paragraphs, lists and code stay on the row's one line. */
+    cell: boolean;
   }
   const texts = new Map<number, string[]>();
 
@@ -354,7 +358,7 @@ export function walkFrame(args: WalkArgs): string {
     return tested === 0;
   };
 
-  const register = (el: Element, role: string, r: DOMRect, nameKnown: string, ctx: Ctx): number => {
+  const register = (el: Element, role: string, r: DOMRect, nameKnown: string): number => {
     const prefix = PREFIX[role] ?? 'M';
     counters[prefix] = (counters[prefix] ?? 0) + 1;
     const index = els.length;
@@ -410,15 +414,20 @@ export function walkFrame(args: WalkArgs): string {
     sels.push(selectorOf(el));
     line.parts.push(index);
     extend(r);
-    if (ctx.action >= 0 || NAME_FROM_CONTENT.has(item.role)) texts.set(index, []);
+    // Every element's visible text is kept: it is the name a person reads, whatever the role (doc-noteref links too).
+    texts.set(index, []);
     return index;
   };
 
   const finishName = (index: number, el: Element): void => {
     const item = raw[index];
     if (item === undefined) return;
-    let name = item.name;
-    if (name === '' && NAME_FROM_CONTENT.has(item.role)) name = (texts.get(index) ?? []).join(' ');
+    const content = (texts.get(index) ?? []).join(' ').replace(/\s+/g, ' ').trim();
+    // The visible text names the element first, as a person reads it ("[1]", "Add to cart"); aria-label and title
+    // come next, and only for text with no letter or digit ("×", "›") do they win over it. Fields keep their labels.
+    const field = FIELD_ROLES.has(item.role);
+    let name = !field && /[\p{L}\p{N}]/u.test(content) ? content : item.name;
+    if (name === '' && !field) name = content;
     if (name === '') name = fallbackName(el);
     item.name = clip(name, args.maxLabel);
     texts.delete(index);
@@ -476,11 +485,15 @@ export function walkFrame(args: WalkArgs): string {
     if (display === 'none') return;
     if ((tag === 'dialog' && el.matches(':modal')) || el.getAttribute('aria-modal') === 'true') modal = true;
     if (tag === 'br') {
-      if (ctx.action < 0) flush();
+      if (ctx.action < 0 && ctx.cell) line.parts.push(' ');
+      else if (ctx.action < 0) flush();
       return;
     }
 
-    const block = !display.startsWith('inline') && display !== 'contents' && display !== 'table-cell';
+    const blockish = !display.startsWith('inline') && display !== 'contents' && display !== 'table-cell';
+    const block = !ctx.cell && blockish;
+    // A paragraph or list item inside a cell is still a word apart from the next one.
+    if (ctx.cell && blockish && ctx.action < 0) line.parts.push(' ');
     if (display === 'table-cell' && ctx.action < 0 && line.parts.length > 0) line.parts.push(' | ');
     let transparent = ctx.transparent || Number(style.opacity) === 0;
     if (!transparent && style.overflow !== 'visible') {
@@ -493,7 +506,9 @@ export function walkFrame(args: WalkArgs): string {
     const visible = !transparent && style.visibility === 'visible';
     const hidden = !visible;
     const cursor = !transparent && ctx.action < 0 ? style.cursor : ctx.cursor;
-    const childCtx: Ctx = { action: ctx.action, transparent, visible, cursor, quiet: ctx.quiet };
+    // A layout table (a cell holding a table, or a page's worth of text) keeps its lines; a data cell is one line.
+    const cell = ctx.cell || (display === 'table-cell' && el.querySelector('table') === null && (el.textContent ?? '').length <= MAX_CELL_CHARS);
+    const childCtx: Ctx = { action: ctx.action, transparent, visible, cursor, quiet: ctx.quiet, cell };
 
     if (tag === 'iframe' || tag === 'frame') {
       const r = rectOf(el);
@@ -542,7 +557,7 @@ export function walkFrame(args: WalkArgs): string {
       if (keep) {
         if (block && ctx.action < 0) flush();
         const nameKnown = target !== el ? fieldLabel(target) || textOf(el, true) : preName(el);
-        index = register(el, role, r, nameKnown, ctx);
+        index = register(el, role, r, nameKnown);
         const registered = raw[index];
         if (target !== el && target instanceof HTMLInputElement && registered !== undefined) {
           registered.checked = target.checked;
@@ -568,7 +583,7 @@ export function walkFrame(args: WalkArgs): string {
       return;
     }
 
-    const heading = role === 'heading' && ctx.action < 0 && index < 0;
+    const heading = role === 'heading' && ctx.action < 0 && index < 0 && !ctx.cell;
     if (heading) {
       flush();
       const level = Number(el.getAttribute('aria-level') ?? tag.slice(1));
@@ -581,6 +596,7 @@ export function walkFrame(args: WalkArgs): string {
     } else {
       visitChildren(el, childCtx);
     }
+    if (ctx.cell && blockish && ctx.action < 0) line.parts.push(' ');
 
     if (index >= 0) {
       finishName(index, el);
@@ -594,7 +610,7 @@ export function walkFrame(args: WalkArgs): string {
   };
 
   const body = document.body ?? document.documentElement;
-  visit(body, { action: -1, transparent: false, visible: true, cursor: 'auto', quiet: false });
+  visit(body, { action: -1, transparent: false, visible: true, cursor: 'auto', quiet: false, cell: false });
   flush();
 
   const ids = new Map<string, Element>();
