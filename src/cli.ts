@@ -10,11 +10,13 @@ import { findChromium } from './drivers/chromium.js';
 import { LocalDriver } from './drivers/local.js';
 import { BsmError, errorMessage } from './errors.js';
 import { startHttp } from './http.js';
+import { allowedHostnames } from './httpGuard.js';
 import { log, setLogLevel } from './log.js';
 import { createServer } from './server.js';
 import { SessionRegistry } from './sessions/registry.js';
 import { GuardedStdioTransport } from './stdioTransport.js';
 import { VERSION } from './version.js';
+import { viewerRuntime } from './viewer/setup.js';
 
 /** Signals and EOF must end the process within 5 s even when a browser does not answer. */
 const SHUTDOWN_DEADLINE_MS = 4_000;
@@ -77,7 +79,8 @@ async function main(): Promise<void> {
   const outputDir = resolve(config.outputDir ?? mkdtempSync(join(tmpdir(), 'browser-session-mcp-')));
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
   const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
-  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000 });
+  const viewer = viewerRuntime(config);
+  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, attach: (id, request, opened) => viewer.attach(id, request, opened) });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let shuttingDown = false;
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
     void (async () => {
       await closeTransport().catch((error: unknown) => log('warn', 'closing the transport failed', { error: errorMessage(error) }));
       await registry.shutdown().catch((error: unknown) => log('warn', 'closing browsers failed', { error: errorMessage(error) }));
+      await viewer.close();
       process.exit(0);
     })();
   };
@@ -103,11 +107,13 @@ async function main(): Promise<void> {
   setTimeout(() => driver.prewarm(), 1_000).unref();
 
   if (config.port !== undefined) {
-    const http = await startHttp(config, registry).catch((error: unknown) => fatal(listenFailure(error, config)));
+    const http = await startHttp(config, registry, viewer).catch((error: unknown) => fatal(listenFailure(error, config)));
+    viewer.setBaseUrl(new URL(http.url).origin);
     closeTransport = () => http.close();
     log('info', `listening on ${http.url}`);
     return;
   }
+  if (config.viewer) log('info', `viewer listening on ${await viewer.listen(allowedHostnames('127.0.0.1', config.allowedHosts))}`);
   const server = createServer(registry, 'stdio');
   const transport = new GuardedStdioTransport({ maxBytes: config.maxRequestBytes });
   closeTransport = () => server.close();

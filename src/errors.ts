@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'E_PAGE_CHANGED'
   | 'E_NO_TAB'
   | 'E_TIMEOUT'
+  | 'E_REPLAY_NOT_READY'
+  | 'E_TAKEN_OVER'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {

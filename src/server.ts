@@ -37,7 +37,7 @@ function register(server: McpServer, tool: Tool, ctx: ToolContext): void {
       try {
         const answer = await tool.handle(args, ctx);
         const images = (answer.images ?? []).map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }));
-        return { content: [{ type: 'text', text: answer.text }, ...images], structuredContent: toRecord(answer.structured) };
+        return { content: [{ type: 'text', text: answer.text }, ...images, ...(answer.resources ?? [])], structuredContent: toRecord(answer.structured) };
       } catch (error: unknown) {
         return toErrorResult(error, tool.name);
       }

@@ -3,6 +3,15 @@ import type { ObserveOptions, ObserveResult } from '../page/observe.js';
 import type { ScrapeDeps, ScrapeParams, ScrapeResult } from '../page/scrape.js';
 import type { StepResult } from '../page/step.js';
 import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
+import type { SessionReplay } from '../notte/replay.js';
+import type { BrowserContext, Page } from 'playwright-core';
+
+/** The live browser of a Playwright-based session, for the viewer and recordings (src/viewer). */
+export interface LiveSurface {
+  readonly context: BrowserContext;
+  page(): Page;
+  tabs(): Page[];
+}
 
 /** What a session needs from a backend: the page operations, its byte counters, and a way to end it. */
 export interface DriverSession {
@@ -15,6 +24,12 @@ export interface DriverSession {
   scrape(params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
   /** Releases the session's context (and its own browser, if it has one). Safe to call twice. */
   close(): Promise<void>;
+  /** Playwright backends: the context and tabs, so src/viewer can stream, record and take over. */
+  readonly live?: LiveSurface;
+  /** Set by src/viewer when the viewer is on: SessionResponse.viewer_url. */
+  readonly viewerUrl?: string | null;
+  /** Set by src/viewer: the session's recordings, once it has ended. */
+  replay?(): SessionReplay;
 }
 
 export interface OpenHooks {

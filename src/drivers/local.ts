@@ -193,6 +193,7 @@ export class LocalDriver implements Driver {
     return {
       applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
       cdpUrl: null,
+      live: host,
       networkBytes: () => ({ ...bytes }),
       observe: (options) => bounded(host, 'observe', limits.observeMs, () => observe(host, options)),
       step: (action) => bounded(host, 'step', limits.stepMs, () => step(host, action)),

@@ -87,6 +87,7 @@ export const sessionStartShape = {
     .default([])
     .meta(UNADVERTISED).describe('Not supported yet.'),
   wait_for_authentication: z.boolean().default(true).meta(UNADVERTISED).describe('With auth_ids.'),
+  recording: z.boolean().default(false).describe('Keep a trace and video for session_replay.'),
   url: z.string().max(MAX_URL).url('url must be an absolute URL, e.g. https://example.com').nullish().describe('Open this URL at once.'),
 };
 

@@ -11,5 +11,6 @@ export const TOOL = {
   status: 'session_status',
   list: 'session_list',
   stop: 'session_stop',
+  replay: 'session_replay',
 } as const;
 export type ToolName = (typeof TOOL)[keyof typeof TOOL];

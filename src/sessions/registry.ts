@@ -19,6 +19,8 @@ export interface RegistryLimits {
   outputDir: string;
   /** A session_start waits at most this long for its browser (--start-timeout). */
   startTimeoutMs?: number;
+  /** Wraps each new session's backend (src/viewer: live viewer, recordings). */
+  attach?: (sessionId: string, request: SessionStartRequest, driver: DriverSession) => Promise<DriverSession>;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 45_000;
@@ -59,13 +61,14 @@ export class SessionRegistry {
       mkdirSync(downloadsDir, { recursive: true });
       // A crash can strike before the Session exists; the hook finds it once it does.
       const ref: { session?: Session } = {};
-      const driver = await openWithin(
+      const opened = await openWithin(
         (signal) => this.#driver.open({ sessionId: id, request, proxy, downloadsDir, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
         this.#limits.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       ).catch((error: unknown) => {
         rmSync(join(this.#limits.outputDir, id), { recursive: true, force: true }); // a failed start leaves nothing behind
         throw error;
       });
+      const driver = this.#limits.attach === undefined ? opened : await this.#limits.attach(id, request, opened);
       const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
       ref.session = session;
       this.#sessions.set(id, session);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { ContentBlock, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolName } from '../notte/toolNames.js';
 import type { SessionsView } from '../sessions/view.js';
 import { invalidInput } from './invalidInput.js';
@@ -21,6 +21,8 @@ export interface ToolAnswer<Out> {
   text: string;
   structured: Out;
   images?: ToolImage[];
+  /** Files as MCP resource links or embedded resources (session_replay). */
+  resources?: ContentBlock[];
 }
 
 /** `input` is a plain object schema: what it says is what tools/list advertises (see wire.ts), field for field. */
