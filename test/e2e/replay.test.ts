@@ -13,7 +13,7 @@ function tool(name: string, hint: string): string {
   try {
     execFileSync(name, ['-h'], { stdio: 'ignore' });
   } catch (error: unknown) {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') throw new Error(`${name} is missing: ${hint}`);
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') throw new Error(`${name} is missing: ${hint}`, { cause: error });
   }
   return name;
 }
