@@ -10,7 +10,6 @@ import { findChromium } from './drivers/chromium.js';
 import { LocalDriver } from './drivers/local.js';
 import { BsmError, errorMessage } from './errors.js';
 import { startHttp } from './http.js';
-import { allowedHostnames } from './httpGuard.js';
 import { log, setLogLevel } from './log.js';
 import { createServer } from './server.js';
 import { SessionRegistry } from './sessions/registry.js';
@@ -80,7 +79,7 @@ async function main(): Promise<void> {
   const uploadRoots = (config.uploadRoots.length > 0 ? config.uploadRoots : [outputDir, process.cwd()]).map((root) => resolve(root));
   const driver = new LocalDriver({ executablePath: config.executablePath, browserArgs: config.browserArgs, uploadRoots, allowLocalUrls: config.allowLocalUrls, allowChromeArgs: config.allowChromeArgs, blockPrivateNetworks: config.blockPrivateNetworks, callLimits: { observeMs: config.observeTimeoutSeconds * 1000, stepMs: config.stepTimeoutSeconds * 1000, scrapeMs: config.scrapeTimeoutSeconds * 1000 } });
   const viewer = viewerRuntime(config);
-  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, attach: (id, request, opened) => viewer.attach(id, request, opened) });
+  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, startTimeoutMs: config.startTimeoutSeconds * 1000, attach: (id, request, opened) => viewer.attach(id, request, opened), prepare: (request) => viewer.prepare(request) });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let shuttingDown = false;
@@ -113,7 +112,7 @@ async function main(): Promise<void> {
     log('info', `listening on ${http.url}`);
     return;
   }
-  if (config.viewer) log('info', `viewer listening on ${await viewer.listen(allowedHostnames('127.0.0.1', config.allowedHosts))}`);
+  if (config.viewer) log('info', `viewer listening on ${await viewer.listen()}`);
   const server = createServer(registry, 'stdio');
   const transport = new GuardedStdioTransport({ maxBytes: config.maxRequestBytes });
   closeTransport = () => server.close();

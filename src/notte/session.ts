@@ -52,7 +52,7 @@ export const SCREENSHOT_TYPES = ['raw', 'full', 'last_action'] as const;
  * project was created from (../shared/seeds/api-sessions-start.txt), e.g. solve_captchas=false.
  */
 export const sessionStartShape = {
-  headless: z.boolean().default(true).describe('false needs a display.'),
+  headless: z.boolean().default(true).describe('false: a window, or viewer_url without a display.'),
   solve_captchas: z.boolean().default(false).meta(UNADVERTISED).describe('Not available locally.'),
   max_duration_minutes: z
     .number().int().gt(0, 'max_duration_minutes must be at least 1').lte(1440, 'max_duration_minutes is at most 1440 (24 h)')

@@ -21,6 +21,8 @@ export interface RegistryLimits {
   startTimeoutMs?: number;
   /** Wraps each new session's backend (src/viewer: live viewer, recordings). */
   attach?: (sessionId: string, request: SessionStartRequest, driver: DriverSession) => Promise<DriverSession>;
+  /** What the backend is asked to open (src/viewer: headless: false without a display runs headless, watched in the viewer). */
+  prepare?: (request: SessionStartRequest) => SessionStartRequest;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 45_000;
@@ -62,7 +64,7 @@ export class SessionRegistry {
       // A crash can strike before the Session exists; the hook finds it once it does.
       const ref: { session?: Session } = {};
       const opened = await openWithin(
-        (signal) => this.#driver.open({ sessionId: id, request, proxy, downloadsDir, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
+        (signal) => this.#driver.open({ sessionId: id, request: this.#limits.prepare?.(request) ?? request, proxy, downloadsDir, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
         this.#limits.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       ).catch((error: unknown) => {
         rmSync(join(this.#limits.outputDir, id), { recursive: true, force: true }); // a failed start leaves nothing behind

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DriverSession } from '../drivers/driver.js';
 import { BsmError, errorMessage } from '../errors.js';
-import { checkHostAndOrigin } from '../httpGuard.js';
+import { allowedHostnames, checkHostAndOrigin } from '../httpGuard.js';
 import { log } from '../log.js';
 import type { SessionReplay } from '../notte/replay.js';
 import type { SessionStartRequest } from '../notte/session.js';
@@ -25,6 +25,13 @@ export interface ViewerOptions {
   recordAll: boolean;
   recordingsDir: string;
   recordingsTtlSeconds: number;
+  /** --allowed-hosts, for the stdio listener's Host/Origin check. */
+  allowedHosts: readonly string[];
+}
+
+/** headless: false where no window can open (Linux without DISPLAY/WAYLAND_DISPLAY). */
+function wantsViewerWindow(request: SessionStartRequest): boolean {
+  return request.headless === false && process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY'];
 }
 
 /**
@@ -38,9 +45,12 @@ export class ViewerRuntime {
   readonly #retention: Retention;
   #baseUrl: string | undefined;
   #server: Server | undefined;
+  #listening: Promise<string> | undefined;
+  readonly #allowed: Set<string>;
 
   constructor(options: ViewerOptions) {
     this.#options = options;
+    this.#allowed = allowedHostnames('127.0.0.1', options.allowedHosts);
     this.#retention = new Retention(options.recordingsDir);
   }
 
@@ -50,7 +60,7 @@ export class ViewerRuntime {
   }
 
   handles(path: string): boolean {
-    return this.#options.viewer && isViewerPath(path);
+    return isViewerPath(path);
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string): void {
@@ -61,7 +71,13 @@ export class ViewerRuntime {
   }
 
   /** Over stdio: a listener of its own on an ephemeral 127.0.0.1 port, with the same Host/Origin checks as /mcp. */
-  async listen(allowed: Set<string>): Promise<string> {
+  async listen(): Promise<string> {
+    if (this.#listening !== undefined) return this.#listening;
+    this.#listening = this.#listen(this.#allowed);
+    return this.#listening;
+  }
+
+  async #listen(allowed: Set<string>): Promise<string> {
     const server = createServer((req, res) => {
       const refused = checkHostAndOrigin(req, allowed);
       if (refused !== undefined) {
@@ -85,11 +101,26 @@ export class ViewerRuntime {
     return `http://127.0.0.1:${address.port}`;
   }
 
+  /**
+   * The registry's prepare hook: a headed session on a server without a display runs headless, and the viewer
+   * (started for it over stdio) is the window the person asked for.
+   */
+  prepare(request: SessionStartRequest): SessionStartRequest {
+    return wantsViewerWindow(request) ? { ...request, headless: true } : request;
+  }
+
   /** The registry's attach hook: a session that the viewer can watch and that records when asked. */
   async attach(sessionId: string, request: SessionStartRequest, inner: DriverSession): Promise<DriverSession> {
     const surface = inner.live;
     const record = request.recording || this.#options.recordAll;
-    if (surface === undefined || (!this.#options.viewer && !record)) {
+    const viewer = this.#options.viewer || wantsViewerWindow(request);
+    if (viewer && this.#baseUrl === undefined) {
+      await this.listen().catch(async (error: unknown) => {
+        await inner.close();
+        throw new BsmError('E_BROWSER_LAUNCH', `Could not open the viewer's listener: ${errorMessage(error)}`, `Call ${TOOL.start} again with headless: true.`, { cause: error });
+      });
+    }
+    if (surface === undefined || (!viewer && !record)) {
       if (record) {
         await inner.close();
         throw new BsmError('E_NOT_SUPPORTED', 'This backend cannot record sessions.', `Call ${TOOL.start} without recording.`);
@@ -107,7 +138,7 @@ export class ViewerRuntime {
         throw new BsmError('E_BROWSER_LAUNCH', `Could not start the recording: ${errorMessage(error)}`, `Call ${TOOL.start} again, or without recording.`, { cause: error });
       }
     }
-    const viewerUrl = this.#options.viewer && this.#baseUrl !== undefined ? `${this.#baseUrl}/viewer/${token}` : null;
+    const viewerUrl = viewer && this.#baseUrl !== undefined ? `${this.#baseUrl}/viewer/${token}` : null;
     if (viewerUrl !== null) this.#byToken.set(token, live);
     return watched(inner, live, {
       viewerUrl,

@@ -11,5 +11,6 @@ export function viewerRuntime(config: Config): ViewerRuntime {
     recordAll: config.record,
     recordingsDir: join(config.dataDir, 'recordings'),
     recordingsTtlSeconds: config.recordingsTtlSeconds,
+    allowedHosts: config.allowedHosts,
   });
 }

@@ -159,6 +159,25 @@ describe('live viewer over stdio (--viewer)', () => {
   });
 });
 
+describe('headless: false on a server without a display', () => {
+  it('runs the session headless and opens the viewer for it, without --viewer', async () => {
+    const plain = await startStdio(['--data-dir', dataDir]);
+    try {
+      const normal = await call(plain.client, 'session_start', {});
+      expect(normal.structured['viewer_url']).toBeNull();
+      const headed = await call(plain.client, 'session_start', { headless: false, url: pages.url('/b') });
+      expect(headed.isError, headed.text).toBe(false);
+      expect(headed.structured['headless']).toBe(false);
+      const viewer = await openViewer(String(headed.structured['viewer_url']));
+      await waitFor('B in the viewer', () => viewer.locator('#title').textContent(), (text) => text === 'Page B');
+      await viewer.close();
+    } finally {
+      await plain.close();
+      await plain.exited;
+    }
+  });
+});
+
 describe('live viewer over HTTP', () => {
   let http: HttpServer;
   beforeAll(async () => {
