@@ -3,6 +3,7 @@ import { benchPages, pagesTable } from './pageBench.js';
 import { benchScrape, scrapeTable } from './scrapeBench.js';
 import { benchStartup, startupTable } from './startup.js';
 import { benchToolDefinitions, toolDefinitionsTable } from './toolDefinitions.js';
+import { benchViewer, viewerTable } from './viewerBench.js';
 
 /** npm run bench: every figure the closing notes quote, printed as markdown tables. */
 async function main(): Promise<void> {
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
   if (wants('load')) {
     console.log('## Load: 16 HTTP clients on one server\n');
     console.log(loadTable(await benchLoad()));
+    console.log();
+  }
+  if (wants('viewer')) {
+    console.log('## Viewer and recordings\n');
+    console.log(viewerTable(await benchViewer()));
     console.log();
   }
   if (wants('scrape')) {
