@@ -112,8 +112,15 @@ describe('live viewer over stdio (--viewer)', () => {
     expect(refused.text).toMatch(/^E_TAKEN_OVER: .*observe/);
     await viewer.locator('#frame').click({ position: { x: 300, y: 300 } });
     await waitFor('the viewer click on the page', () => hits, (count) => count === 2);
+    // Typing: a click into the text box (top left of the frame), then keys, Backspace included.
+    await viewer.locator('#frame').click({ position: { x: 5, y: 5 } });
+    await viewer.keyboard.type('hix');
+    await viewer.keyboard.press('Backspace');
+    await viewer.keyboard.press('Shift');
     await viewer.locator('#back').click();
     await waitFor('control back with the agent', () => viewer.locator('#status').textContent(), (text) => (text ?? '').startsWith('agent in control'));
+    const typed = await call(server.client, 'step', { session_id: id, type: 'evaluate_js', code: "document.getElementById('t').value" });
+    expect(typed.text).toContain('Script returned hi (');
     const again = await call(server.client, 'step', { session_id: id, type: 'click', id: 'B1' });
     expect(again.isError, again.text).toBe(false);
     await waitFor('the agent click', () => hits, (count) => count === 3);
