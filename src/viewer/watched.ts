@@ -35,7 +35,10 @@ export function watched(inner: DriverSession, live: LiveSession, options: Watche
     applied: inner.applied,
     cdpUrl: inner.cdpUrl,
     ...(inner.live === undefined ? {} : { live: inner.live }),
-    viewerUrl: options.viewerUrl,
+    // The link dies with the session, so an ended session does not advertise it.
+    get viewerUrl() {
+      return ended ? null : options.viewerUrl;
+    },
     networkBytes: () => inner.networkBytes(),
     observe: (observeOptions) => live.around('observe', () => inner.observe(observeOptions), (result) => ({ success: true, message: `${result.observation.space.interaction_actions.length} actions` })),
     step: (action) => live.around(stepName(action), () => inner.step(action), (result) => ({ success: result.result.success, message: result.result.message })),

@@ -146,6 +146,7 @@ describe('live viewer over stdio (--viewer)', () => {
     expect(gone.body).toContain('session has ended');
     const stopped = await call(server.client, 'session_status', { session_id: id });
     expect(stopped.text).not.toContain('watch:');
+    expect(stopped.structured['viewer_url']).toBeNull();
   });
 
   it('shows each session only its own page', async () => {
