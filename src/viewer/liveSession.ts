@@ -12,6 +12,10 @@ import type { Frame } from './screencast.js';
 
 /** The agent's last steps shown in the viewer. */
 const SHOWN_STEPS = 20;
+/** A viewer gets at most this many frames a second (an animation paints 60); the newest frame always arrives. */
+const MAX_VIEWER_FPS = 10;
+/** An SSE comment this often keeps proxies and idle timeouts from closing a quiet stream. */
+const KEEPALIVE_MS = 15_000;
 
 export interface ViewerStep {
   name: string;
@@ -96,9 +100,14 @@ export class LiveSession {
   /** Adds an SSE viewer (after hasRoom said yes): frames flow while it stays connected. */
   addViewer(res: ServerResponse): void {
     this.#viewers.add(res);
-    const unsubscribe = this.screencast.subscribe((frame) => this.#sendFrame(res, frame));
+    const send = throttled((frame: Frame) => this.#sendFrame(res, frame), 1000 / MAX_VIEWER_FPS);
+    const unsubscribe = this.screencast.subscribe(send.push);
+    const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+    keepalive.unref();
     res.once('close', () => {
       this.#viewers.delete(res);
+      clearInterval(keepalive);
+      send.cancel();
       unsubscribe();
       void this.broadcastState();
     });
@@ -171,4 +180,32 @@ export class LiveSession {
     this.#steps.push({ name, success: outcome.success, message: outcome.message.slice(0, 300), at: new Date().toISOString() });
     if (this.#steps.length > SHOWN_STEPS) this.#steps.splice(0, this.#steps.length - SHOWN_STEPS);
   }
+}
+
+/** Calls `send` at most once per `intervalMs`, always with the newest value, and the last value is never dropped. */
+function throttled<T>(send: (value: T) => void, intervalMs: number): { push(value: T): void; cancel(): void } {
+  let last = 0;
+  let pending: T | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    timer = undefined;
+    if (pending === undefined) return;
+    const value = pending;
+    pending = undefined;
+    last = Date.now();
+    send(value);
+  };
+  return {
+    push(value) {
+      pending = value;
+      if (timer !== undefined) return;
+      const wait = last + intervalMs - Date.now();
+      if (wait <= 0) flush();
+      else timer = setTimeout(flush, wait);
+    },
+    cancel() {
+      clearTimeout(timer);
+      pending = undefined;
+    },
+  };
 }
