@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageServer } from '../fixtures/pageServer.js';
-import { call, startSession, startStdio, waitFor } from './harness.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { call, chromiumProcesses, serverArgs, startSession, startStdio, waitFor } from './harness.js';
 import type { StdioServer } from './harness.js';
 
 /** The recordings are checked with the real tools: unzip for the trace, ffprobe for the video. */
@@ -121,6 +123,32 @@ describe('--record and --recordings-ttl', () => {
     } finally {
       await ttl.close();
       await ttl.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a server without ffmpeg', () => {
+  it('still records the trace, and says why there is no video', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bsm-noffmpeg-'));
+    const tag = `no-ffmpeg-${process.pid}`;
+    // node and Chromium are given by absolute path; a PATH with nothing on it hides ffmpeg alone.
+    const transport = new StdioClientTransport({ command: process.execPath, args: serverArgs(tag, ['--data-dir', dir]), env: { PATH: join(dir, 'empty'), HOME: dir }, stderr: 'ignore' });
+    const client = new Client({ name: 'e2e-no-ffmpeg', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const id = await startSession(client, { url: pages.url('/counter'), recording: true });
+      await call(client, 'step', { session_id: id, type: 'wait', time_ms: 500 });
+      await call(client, 'session_stop', { session_id: id });
+      const replay = await call(client, 'session_replay', { session_id: id });
+      expect(replay.isError, replay.text).toBe(false);
+      expect(replay.structured).toMatchObject({ mp4_url: null, video_duration_ms: null, video_frames: null });
+      expect(String(replay.structured['video_error'])).toContain('ffmpeg is not installed');
+      expect(replay.text).toContain('no video (ffmpeg is not installed');
+      expect(existsSync(fileURLToPath(String(replay.structured['trace_url'])))).toBe(true);
+    } finally {
+      await client.close();
+      await waitFor('its Chromium to exit', () => chromiumProcesses(tag).length, (count) => count === 0, 15_000);
       rmSync(dir, { recursive: true, force: true });
     }
   });
