@@ -7,7 +7,6 @@ import type { DriverSession } from '../drivers/driver.js';
 import { BsmError, errorMessage } from '../errors.js';
 import { allowedHostnames, checkHostAndOrigin } from '../httpGuard.js';
 import { log } from '../log.js';
-import type { SessionReplay } from '../notte/replay.js';
 import type { SessionStartRequest } from '../notte/session.js';
 import { TOOL } from '../notte/toolNames.js';
 import { LiveSession } from './liveSession.js';
@@ -159,5 +158,3 @@ export class ViewerRuntime {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
-
-export type { SessionReplay };
