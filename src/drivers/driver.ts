@@ -30,6 +30,8 @@ export interface DriverSession {
   readonly viewerUrl?: string | null;
   /** Set by src/viewer: the session's recordings, once it has ended. */
   replay?(): SessionReplay;
+  /** Set by src/viewer: `touch` is called when a person works the page in the viewer, so the session is not idle. */
+  onActivity?(touch: () => void): void;
 }
 
 export interface OpenHooks {

@@ -73,6 +73,7 @@ export class SessionRegistry {
       const driver = this.#limits.attach === undefined ? opened : await this.#limits.attach(id, request, opened);
       const session = new Session({ id, owner, request, driver, minuteMs: this.#limits.minuteMs, createdAt: new Date() });
       ref.session = session;
+      driver.onActivity?.(() => session.touch());
       this.#sessions.set(id, session);
       log('info', 'session started', { session_id: id });
       return session;

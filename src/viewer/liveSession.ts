@@ -49,6 +49,8 @@ export class LiveSession {
   readonly #viewers = new Set<ServerResponse>();
   readonly #steps: ViewerStep[] = [];
   #control: 'agent' | 'person' = 'agent';
+  /** What a person does in the viewer counts as activity, so the session does not time out under them. */
+  onActivity: () => void = () => undefined;
   #recorder: Recorder | undefined;
   #ended = false;
 
@@ -115,12 +117,14 @@ export class LiveSession {
   }
 
   setControl(control: 'agent' | 'person'): void {
+    this.onActivity();
     this.#control = control;
     log('info', control === 'person' ? 'viewer took over' : 'viewer handed back', { session_id: this.sessionId });
     void this.broadcastState();
   }
 
   async input(input: ViewerInput): Promise<void> {
+    this.onActivity();
     const page = this.#surface.page();
     const size = page.viewportSize() ?? (await page.evaluate(() => ({ width: innerWidth, height: innerHeight })));
     await dispatchInput(await this.screencast.cdpForInput(), input, size);

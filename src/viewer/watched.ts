@@ -55,6 +55,9 @@ export function watched(inner: DriverSession, live: LiveSession, options: Watche
       }
       await inner.close();
     },
+    onActivity: (touch) => {
+      live.onActivity = touch;
+    },
     replay: () => {
       if (!options.record) throw new BsmError('E_REPLAY_NOT_READY', `Session ${live.sessionId} was started without recording.`, `Start one with ${TOOL.start} and recording: true.`);
       if (!ended) throw new BsmError('E_REPLAY_NOT_READY', `Session ${live.sessionId} is still active: its recording is finished when it ends.`, `Stop it with ${TOOL.stop}, then call ${TOOL.replay} again.`);

@@ -167,6 +167,30 @@ describe('live viewer over stdio (--viewer)', () => {
   });
 });
 
+describe('a person working in the viewer', () => {
+  it('keeps the session from timing out while they have control', async () => {
+    // One "minute" is 4 s here: idle_timeout_minutes 1 ends a session left alone for 4 s.
+    const quick = await startStdio(['--viewer', '--minute-ms', '4000', '--data-dir', dataDir]);
+    try {
+      const started = await call(quick.client, 'session_start', { url: pages.url('/a'), idle_timeout_minutes: 1 });
+      const id = String(started.structured['session_id']);
+      const viewerUrl = String(started.structured['viewer_url']);
+      expect((await raw(`${viewerUrl}/control`, { method: 'POST', body: '{"action":"take"}' })).status).toBe(200);
+      for (let i = 0; i < 20; i += 1) {
+        expect((await raw(`${viewerUrl}/input`, { method: 'POST', body: JSON.stringify({ type: 'scroll', x: 0.5, y: 0.5, dy: 10 }) })).status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const status = await call(quick.client, 'session_status', { session_id: id });
+      expect(status.structured['status'], 'a person scrolled every 0.5 s for 10 s').toBe('active');
+      // Left alone, it times out as before.
+      await waitFor('the idle timeout', async () => (await call(quick.client, 'session_status', { session_id: id })).structured['status'], (value) => value === 'timed_out', 30_000);
+    } finally {
+      await quick.close();
+      await quick.exited;
+    }
+  });
+});
+
 describe('headless: false on a server without a display', () => {
   it('runs the session headless and opens the viewer for it, without --viewer', async () => {
     const plain = await startStdio(['--data-dir', dataDir]);
