@@ -5,6 +5,7 @@ import { benchRemote, remoteTable } from './remoteBench.js';
 import { benchScrape, scrapeTable } from './scrapeBench.js';
 import { benchStartup, startupTable } from './startup.js';
 import { benchToolDefinitions, toolDefinitionsTable } from './toolDefinitions.js';
+import { benchViewer, viewerTable } from './viewerBench.js';
 
 /** npm run bench: every figure the closing notes quote, printed as markdown tables. */
 async function main(): Promise<void> {
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
   if (wants('remote')) {
     console.log('## Remote browsers: local, cdp_url, Selenium Grid\n');
     console.log(remoteTable(await benchRemote()));
+    console.log();
+  }
+  if (wants('viewer')) {
+    console.log('## Viewer and recordings\n');
+    console.log(viewerTable(await benchViewer()));
     console.log();
   }
   if (wants('scrape')) {

@@ -20,6 +20,7 @@ import { ProfileStore } from './stores/profileStore.js';
 import { GuardedStdioTransport } from './stdioTransport.js';
 import { VERSION } from './version.js';
 import { runVaultCli, vaultStore } from './vault/cli.js';
+import { viewerRuntime } from './viewer/setup.js';
 
 /** Signals and EOF must end the process within 5 s even when a browser does not answer. */
 const SHUTDOWN_DEADLINE_MS = 4_000;
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
   } catch (error: unknown) {
     fatal(error instanceof BsmError ? `${error.message} ${error.hint}`.trim() : errorMessage(error), 2);
   }
-  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, state: { profiles: new ProfileStore(join(config.dataDir, 'profiles')), keepStorage: config.keepStorage, storageMaxBytes: config.storageMaxBytes }, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [], vaults: vaultStore(config) });
+  const viewer = viewerRuntime(config);
+  const registry = new SessionRegistry(driver, { maxSessions: config.maxSessions, maxSessionsPerClient: config.maxSessionsPerClient, minuteMs: config.minuteMs, outputDir, state: { profiles: new ProfileStore(join(config.dataDir, 'profiles')), keepStorage: config.keepStorage, storageMaxBytes: config.storageMaxBytes }, startTimeoutMs: config.startTimeoutSeconds * 1000, disabledActions: config.noEvaluate ? ['evaluate_js'] : [], vaults: vaultStore(config), attach: (id, request, opened) => viewer.attach(id, request, opened), prepare: (request) => viewer.prepare(request) });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let shuttingDown = false;
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     void (async () => {
       await closeTransport().catch((error: unknown) => log('warn', 'closing the transport failed', { error: errorMessage(error) }));
       await registry.shutdown().catch((error: unknown) => log('warn', 'closing browsers failed', { error: errorMessage(error) }));
+      await viewer.close();
       // A temp output dir is ours alone; an --output-dir belongs to the operator.
       if (config.outputDir === undefined) rmSync(outputDir, { recursive: true, force: true });
       process.exit(0);
@@ -121,11 +124,13 @@ async function main(): Promise<void> {
   if (local !== undefined) setTimeout(() => local.prewarm(), 1_000).unref();
 
   if (config.port !== undefined) {
-    const http = await startHttp(config, registry).catch((error: unknown) => fatal(listenFailure(error, config)));
+    const http = await startHttp(config, registry, viewer).catch((error: unknown) => fatal(listenFailure(error, config)));
+    viewer.setBaseUrl(new URL(http.url).origin);
     closeTransport = () => http.close();
     log('info', `listening on ${http.url}`);
     return;
   }
+  if (config.viewer) log('info', `viewer listening on ${await viewer.listen()}`);
   const server = createServer(registry, 'stdio');
   const transport = new GuardedStdioTransport({ maxBytes: config.maxRequestBytes });
   closeTransport = () => server.close();

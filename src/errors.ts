@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'E_NO_STORAGE'
   | 'E_FILE_NOT_FOUND'
   | 'E_FILE_TOO_LARGE'
+  | 'E_REPLAY_NOT_READY'
+  | 'E_TAKEN_OVER'
   | 'E_INTERNAL';
 
 export class BsmError extends Error {

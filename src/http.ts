@@ -16,6 +16,7 @@ import { createServer } from './server.js';
 import { RestKeys, loadRestKeys } from './rest/keys.js';
 import { createRestApi } from './rest/router.js';
 import type { RestApi } from './rest/router.js';
+import type { ViewerRuntime } from './viewer/runtime.js';
 
 interface Conversation {
   owner: string;
@@ -49,7 +50,7 @@ function restApiOf(config: Config, registry: SessionRegistry): RestApi {
 }
 
 /** Streamable HTTP at /mcp: one McpServer and one owner per MCP session, ended on DELETE, close or silence. */
-export async function startHttp(config: Config, registry: SessionRegistry): Promise<HttpHandle> {
+export async function startHttp(config: Config, registry: SessionRegistry, viewer?: ViewerRuntime): Promise<HttpHandle> {
   const conversations = new Map<string, Conversation>();
   const allowed = allowedHostnames(config.host, config.allowedHosts);
   const timeoutMs = config.clientTimeoutSeconds * 1000;
@@ -141,6 +142,7 @@ export async function startHttp(config: Config, registry: SessionRegistry): Prom
       sendJson(res, 200, { status: 'ok', conversations: conversations.size, active_sessions: registry.activeCount(), ...heapFigures(requestUrl.searchParams.get('gc') === '1') });
       return;
     }
+    if (viewer?.handles(path) === true) return viewer.handle(req, res, path);
     if (rest?.matches(path) === true) {
       rest.handle(req, res, new URL(req.url ?? '/', 'http://localhost')).catch((error: unknown) => {
         log('error', 'REST request failed', { error: errorMessage(error) });

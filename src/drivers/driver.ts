@@ -7,14 +7,21 @@ import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
 import type { Cookie, CookieInput } from '../notte/state.js';
 import type { SavedState } from '../stores/profileStore.js';
 import type { StartState } from './startState.js';
+import type { SessionReplay } from '../notte/replay.js';
+import type { BrowserContext, Page } from 'playwright-core';
+
+/** The live browser of a Playwright-based session, for the viewer and recordings (src/viewer). */
+export interface LiveSurface {
+  readonly context: BrowserContext;
+  page(): Page;
+  tabs(): Page[];
+}
 
 /** What a session needs from a backend: the page operations, its byte counters, and a way to end it. */
 export interface DriverSession {
   /** What the session's browser really applied, echoed in SessionResponse. */
   readonly applied: { viewportWidth: number | null; viewportHeight: number | null; userAgent: string | null; proxies: boolean };
   readonly cdpUrl: string | null;
-  /** Where a person can watch the session live, when the backend offers it. */
-  readonly viewerUrl?: string | null;
   networkBytes(): { request: number; response: number };
   observe(options: ObserveOptions): Promise<ObserveResult>;
   /** `secrets`: the session's vault for this step; a driver that cannot honour it must refuse placeholders, not type them. */
@@ -27,6 +34,14 @@ export interface DriverSession {
   storageState?(): Promise<SavedState>;
   /** Releases the session's context (and its own browser, if it has one). Safe to call twice. */
   close(): Promise<void>;
+  /** Playwright backends: the context and tabs, so src/viewer can stream, record and take over. */
+  readonly live?: LiveSurface;
+  /** SessionResponse.viewer_url: set by src/viewer when the viewer is on, or by a backend with its own (Notte's cloud). */
+  readonly viewerUrl?: string | null;
+  /** Set by src/viewer: the session's recordings, once it has ended. */
+  replay?(): SessionReplay;
+  /** Set by src/viewer: `touch` is called when a person works the page in the viewer, so the session is not idle. */
+  onActivity?(touch: () => void): void;
 }
 
 export interface OpenHooks {

@@ -123,6 +123,7 @@ export async function openPageSession(context: BrowserContext, args: PageSession
   return {
     applied: { viewportWidth: viewport.width, viewportHeight: viewport.height, userAgent: request.user_agent ?? null, proxies: open.proxy !== undefined },
     cdpUrl: args.cdpUrl ?? null,
+    live: host,
     networkBytes: () => ({ ...bytes }),
     ...stateOps(context),
     observe: (observeOptions) => bounded(host, 'observe', limits.observeMs, () => observe(host, observeOptions)),

@@ -48,7 +48,7 @@ export const SCREENSHOT_TYPES = ['raw', 'full', 'last_action'] as const;
  * project was created from (../shared/seeds/api-sessions-start.txt), e.g. solve_captchas=false.
  */
 export const sessionStartShape = {
-  headless: z.boolean().default(true).describe('false needs a display.'),
+  headless: z.boolean().default(true).describe('false: a window, or viewer_url without a display.'),
   solve_captchas: z.boolean().default(false).meta(UNADVERTISED).describe('Not available locally.'),
   max_duration_minutes: z
     .number().int().gt(0, 'max_duration_minutes must be at least 1').lte(1440, 'max_duration_minutes is at most 1440 (24 h)')
@@ -86,6 +86,7 @@ export const sessionStartShape = {
     .default([])
     .meta(UNADVERTISED).describe('Not supported yet.'),
   wait_for_authentication: z.boolean().default(true).meta(UNADVERTISED).describe('With auth_ids.'),
+  recording: z.boolean().default(false).describe('Keep a trace and video for session_replay.'),
   url: z.string().max(MAX_URL).url('url must be an absolute URL, e.g. https://example.com').nullish().describe('Open this URL at once.'),
 };
 

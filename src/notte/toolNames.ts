@@ -18,5 +18,6 @@ export const TOOL = {
   storageList: 'storage_list',
   storageRead: 'storage_read',
   storageWrite: 'storage_write',
+  replay: 'session_replay',
 } as const;
 export type ToolName = (typeof TOOL)[keyof typeof TOOL];

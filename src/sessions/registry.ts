@@ -29,6 +29,10 @@ export interface RegistryLimits {
   disabledActions?: readonly Action['type'][];
   /** Where vault_id is looked up (`<data-dir>/vaults`). */
   vaults?: VaultStore;
+  /** Wraps each new session's backend (src/viewer: live viewer, recordings). */
+  attach?: (sessionId: string, request: SessionStartRequest, driver: DriverSession) => Promise<DriverSession>;
+  /** What the backend is asked to open (src/viewer: headless: false without a display runs headless, watched in the viewer). */
+  prepare?: (request: SessionStartRequest) => SessionStartRequest;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 45_000;
@@ -71,15 +75,17 @@ export class SessionRegistry {
       const state = prepareState(this.#stores, id, request);
       // A crash can strike before the Session exists; the hook finds it once it does.
       const ref: { session?: Session } = {};
-      const driver = await openWithin(
-        (signal) => this.#driver.open({ sessionId: id, request, proxy, ...state.open, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
+      const opened = await openWithin(
+        (signal) => this.#driver.open({ sessionId: id, request: this.#limits.prepare?.(request) ?? request, proxy, ...state.open, signal }, { onCrash: (reason) => void ref.session?.end('error', 'error', reason) }),
         this.#limits.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       ).catch((error: unknown) => {
         state.abandon(); // a failed start leaves nothing behind
         throw error;
       });
+      const driver = this.#limits.attach === undefined ? opened : await this.#limits.attach(id, request, opened);
       const session = new Session({ id, owner, request, driver: state.wrap(driver), minuteMs: this.#limits.minuteMs, createdAt: new Date(), vault });
       ref.session = session;
+      driver.onActivity?.(() => session.touch());
       this.#sessions.set(id, session);
       log('info', 'session started', { session_id: id });
       return session;

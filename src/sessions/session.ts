@@ -3,6 +3,7 @@ import { TOOL } from '../notte/toolNames.js';
 import { log } from '../log.js';
 import type { DriverSession } from '../drivers/driver.js';
 import type { SessionResponse, SessionStartRequest, SessionStatus, SessionStep } from '../notte/session.js';
+import type { SessionReplay } from '../notte/replay.js';
 import { isoDuration } from './duration.js';
 import type { SessionVault } from '../vault/sessionVault.js';
 
@@ -141,6 +142,11 @@ export class Session {
       viewer_url: this.#driver.viewerUrl ?? null,
       system_hidden: false,
     };
+  }
+
+  /** The recordings of the session (src/viewer); undefined when its backend keeps none. */
+  replay(): SessionReplay | undefined {
+    return this.#driver.replay?.();
   }
 
   #record(step: SessionStep): void {

@@ -1,4 +1,7 @@
 import type { Action } from '../notte/actions.js';
+import { BsmError } from '../errors.js';
+import type { SessionReplay } from '../notte/replay.js';
+import { TOOL } from '../notte/toolNames.js';
 import type { SessionList, SessionResponse, SessionStartRequest, SessionStep } from '../notte/session.js';
 import type { DriverSession } from '../drivers/driver.js';
 import type { SessionRegistry } from './registry.js';
@@ -24,6 +27,7 @@ export interface SessionsView {
   scrape(sessionId: string, params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
   /** What the session's vault holds for `pageUrl` (no values); undefined without a vault. */
   vaultCredentials(sessionId: string, pageUrl: string): CredentialListing[] | undefined;
+  replay(sessionId: string): Promise<SessionReplay>;
 }
 
 /** Steps keep what an agent needs to retrace a session, never whole pages. */
@@ -63,5 +67,10 @@ export function ownerView(registry: SessionRegistry, owner: string): SessionsVie
     step,
     scrape: (sessionId, params, deps) => registry.run(owner, sessionId, (driver) => driver.scrape(params, deps), scrapeStep),
     vaultCredentials: (sessionId, pageUrl) => registry.get(owner, sessionId).vault?.listing(pageUrl),
+    async replay(sessionId) {
+      const replay = registry.get(owner, sessionId).replay();
+      if (replay === undefined) throw new BsmError('E_REPLAY_NOT_READY', `Session ${sessionId} has no recording.`, `Start one with ${TOOL.start} and recording: true.`);
+      return replay;
+    },
   };
 }

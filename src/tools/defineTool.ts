@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { EmbeddedResource, ResourceLink, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { ContentBlock, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolName } from '../notte/toolNames.js';
 import type { SessionsView } from '../sessions/view.js';
 import type { StateView } from '../sessions/stateView.js';
@@ -24,8 +24,8 @@ export interface ToolAnswer<Out> {
   text: string;
   structured: Out;
   images?: ToolImage[];
-  /** Files as embedded resources or links to them (storage_read). */
-  resources?: Array<EmbeddedResource | ResourceLink>;
+  /** Files as MCP resource links or embedded resources (storage_read, session_replay). */
+  resources?: ContentBlock[];
 }
 
 /** `input` is a plain object schema: what it says is what tools/list advertises (see wire.ts), field for field. */

@@ -10,5 +10,6 @@ export function sessionLine(session: SessionResponse): string {
     parts.push(`closed_at ${session.closed_at ?? '?'}${session.error === null ? '' : ` (${session.error})`}`);
   }
   parts.push(`${session.steps.length} steps, ${session.duration}`);
+  if (session.viewer_url !== null && session.status === 'active') parts.push(`watch: ${session.viewer_url}`);
   return parts.join(' · ');
 }

@@ -214,9 +214,11 @@ describe('input validation', () => {
     });
   }
 
-  it('answers headless: false without a display with the fix', async () => {
+  it('runs headless: false without a display headless, watched through its viewer_url', async () => {
     const result = await call(server.client, 'session_start', { headless: false });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/needs a display.*headless: true/);
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured['headless']).toBe(false);
+    expect(String(result.structured['viewer_url'])).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/viewer\//);
+    await call(server.client, 'session_stop', { session_id: result.structured['session_id'] });
   });
 });
