@@ -18,7 +18,7 @@ export const observeInputShape = {
     .max(MAX_TEXT)
     .nullable()
     .optional()
-    .describe('What you look for or want to do, e.g. "log in": matching actions come first. The cheap way to find one element on a long page.'),
+    .describe('What you look for, e.g. "log in": matching actions come first.'),
   perception_type: z
     .enum(['fast', 'deep'])
     .nullable()
@@ -46,7 +46,7 @@ export const observeInputShape = {
     .min(300)
     .max(100_000)
     .optional()
-    .describe(`Token budget (default ${DEFAULT_MAX_TOKENS}, ${INSTRUCTED_MAX_TOKENS} with instructions); the rest comes with next_cursor.`),
+    .describe(`Token budget (default ${DEFAULT_MAX_TOKENS}, ${INSTRUCTED_MAX_TOKENS} with instructions); rest via next_cursor.`),
   cursor: z
     .string()
     .max(MAX_CURSOR)

@@ -21,11 +21,11 @@ export const ScrapeInputShape = {
     .array(z.string().max(MAX_NAME))
     .max(MAX_ITEMS)
     .nullish()
-    .describe('Tags or CSS selectors to drop, e.g. ["nav"].'),
+    .describe('Tags or selectors to drop.'),
   only_main_content: z
     .boolean()
     .default(false)
-    .describe('Only the main content (no nav, header, footer, sidebars).'),
+    .describe('No nav, header, footer, sidebars.'),
   only_images: z
     .boolean()
     .default(false)

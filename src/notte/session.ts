@@ -57,23 +57,25 @@ export const sessionStartShape = {
   idle_timeout_minutes: z
     .number().int().gt(0, 'idle_timeout_minutes must be at least 1').lte(15, 'idle_timeout_minutes is at most 15')
     .default(3)
-    .describe('Idle minutes before it ends; every call resets it.'),
+    .describe('Ends after this many idle minutes.'),
   timeout_minutes: z.number().int().gt(0).lte(15).optional().meta(UNADVERTISED).describe('Old name of idle_timeout_minutes.'),
   proxies: z
     .union([z.boolean(), z.array(ProxyEntry).max(1, 'only one proxy is supported'), z.string().regex(/^[a-z]{2}$/)])
     .default(false)
-    .describe('false, or [{"type":"external","server":…}].'),
-  browser_type: z.enum(BROWSER_TYPES).default('chromium').describe('chromium and chrome run the local Chromium.'),
+    // Advertised in one line (the union's generated listing was a fifth of session_start's); zod still checks it all.
+    .meta({ anyOf: [{ type: 'boolean' }, { type: 'array', maxItems: 1, items: { type: 'object', required: ['type'], description: '{type:"external", server, username?, password?, bypass?}' } }, { type: 'string', pattern: '^[a-z]{2}$' }] })
+    .describe('false, one external proxy, or a country (Notte cloud).'),
+  browser_type: z.enum(BROWSER_TYPES).default('chromium').describe('Locally: Chromium.'),
   user_agent: z.string().max(MAX_TEXT).nullish().describe('User-Agent of the session.'),
   chrome_args: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS).nullish().describe('Extra Chromium flags.'),
   viewport_width: z.number().int().min(100).max(7680).nullish().describe('px, with viewport_height.'),
   viewport_height: z.number().int().min(100).max(4320).nullish().describe('px, with viewport_width.'),
   aspect_ratio: z.enum(['5:4', '16:9']).nullish().describe('Instead of viewport_width/height.'),
-  cdp_url: z.string().max(MAX_URL).nullish().describe('Drive this browser: ws(s)://…/devtools/browser/… or http(s)://host:port.'),
+  cdp_url: z.string().max(MAX_URL).nullish().describe('A browser to drive: ws(s)://… or http(s)://host:port.'),
   cdp_headers: z.record(z.string(), z.string().max(MAX_TEXT)).nullish().describe('Headers for cdp_url, e.g. a token.'),
   expose_cdp: z.boolean().optional().describe('Own browser; its CDP WebSocket comes back as cdp_url.'),
   use_file_storage: z.boolean().default(true).describe('Allow downloads and uploads.'),
-  screenshot_type: z.enum(SCREENSHOT_TYPES).default('last_action').describe('observe screenshots: full boxes every id, last_action the last element.'),
+  screenshot_type: z.enum(SCREENSHOT_TYPES).default('last_action').describe('observe screenshot: full boxes all ids, last_action one.'),
   profile: SessionProfile.nullish().describe('Load saved cookies+storage.'),
   cookies: cookiesArg.nullish(),
   web_bot_auth: z.boolean().default(false).meta(UNADVERTISED).describe('Not supported yet.'),

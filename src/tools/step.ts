@@ -44,11 +44,12 @@ export const StepInput = z.strictObject({
   reason: str(MAX_TEXT).optional().describe('help: why.'),
   captcha_type: str(MAX_NAME).optional().meta(UNADVERTISED).describe('captcha_solve: unavailable.'),
   instructions: str(MAX_TEXT).optional().meta(UNADVERTISED).describe(scrapeTool),
-  only_main_content: z.boolean().optional().meta({ default: true }).describe('scrape: main content only.'),
-  only_images: z.boolean().optional().meta({ default: false }).describe('scrape: list images instead.'),
-  scrape_links: z.boolean().optional().meta({ default: true }).describe('scrape: keep links.'),
-  scrape_images: z.boolean().optional().meta({ default: false }).describe('scrape: keep images.'),
-  ignored_tags: z.array(str(MAX_NAME)).max(MAX_ITEMS).optional().describe('scrape: tags to drop.'),
+  // The scrape action's options: accepted (Notte's execute takes them), not advertised; the scrape tool has its own.
+  only_main_content: z.boolean().optional().meta({ ...UNADVERTISED, default: true }).describe(scrapeTool),
+  only_images: z.boolean().optional().meta({ ...UNADVERTISED, default: false }).describe(scrapeTool),
+  scrape_links: z.boolean().optional().meta({ ...UNADVERTISED, default: true }).describe(scrapeTool),
+  scrape_images: z.boolean().optional().meta({ ...UNADVERTISED, default: false }).describe(scrapeTool),
+  ignored_tags: z.array(str(MAX_NAME)).max(MAX_ITEMS).optional().meta(UNADVERTISED).describe(scrapeTool),
   response_format: z.record(z.string(), z.unknown()).optional().meta(UNADVERTISED).describe(scrapeTool),
   limit: z.int().min(1).optional().meta(UNADVERTISED).describe(unavailable),
   timedelta: str(MAX_NAME).optional().meta(UNADVERTISED).describe(unavailable),
@@ -84,7 +85,7 @@ const stepDefinition = {
   description:
     'Run one action, e.g. {"type":"click","id":"B3"}, {"type":"fill","id":"I1","value":"ada@example.com"}, {"type":"goto","url":"https://…"}. ' +
     `Ids come from the latest ${TOOL.observe}. The answer says what changed, or why it failed; ${TOOL.observe} again to see the new page. ` +
-    'With a vault_id, fill/form_fill/multi_factor_fill take {{vault.username|email|password|mfa}}.',
+    'With vault_id, fill* and form_fill take {{vault.username|email|password|mfa}}.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   input: StepInput,
   output: StepAnswerSchema,

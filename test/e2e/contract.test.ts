@@ -21,7 +21,11 @@ const CORE_TOOLS = ['session_start', 'session_status', 'session_stop', 'session_
 const ALL_TOOLS_BUDGET = 3_600;
 
 /** Step fields accepted for Notte compatibility that do nothing here, so tools/list leaves them out. */
-const STEP_UNADVERTISED = ['captcha_type', 'instructions', 'response_format', 'limit', 'timedelta', 'only_unread', 'text_label', 'category', 'description'];
+const STEP_UNADVERTISED = [
+  'captcha_type', 'instructions', 'response_format', 'limit', 'timedelta', 'only_unread', 'text_label', 'category', 'description',
+  // the scrape action's options: the scrape tool advertises its own
+  'only_main_content', 'only_images', 'scrape_links', 'scrape_images', 'ignored_tags',
+];
 
 function stringNodes(node: JsonSchemaNode, path: string, out: Array<{ path: string; node: JsonSchemaNode }>): void {
   if (node.type === 'string' || (Array.isArray(node.type) && node.type.includes('string'))) out.push({ path, node });
