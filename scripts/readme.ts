@@ -7,7 +7,8 @@ import { OPTIONS } from '../src/config.js';
 import type { Driver } from '../src/drivers/driver.js';
 import { createServer } from '../src/server.js';
 import { SessionRegistry } from '../src/sessions/registry.js';
-import { TOOLS } from '../src/tools/index.js';
+import { CAPS, TOOLS } from '../src/tools/index.js';
+import { CAP_NAMES } from '../src/notte/toolNames.js';
 import { UNADVERTISED_KEY } from '../src/notte/limits.js';
 import { toolsSection } from './readmeTools.js';
 import type { WireTool } from './readmeTools.js';
@@ -25,7 +26,7 @@ const NO_BROWSER: Driver = {
 /** tools/list exactly as a client receives it: the real server, the real SDK, over an in-memory transport. */
 async function wireTools(): Promise<WireTool[]> {
   const registry = new SessionRegistry(NO_BROWSER, { maxSessions: 1, maxSessionsPerClient: 1, minuteMs: 60_000, outputDir: tmpdir() });
-  const server = createServer(registry, 'readme');
+  const server = createServer(registry, 'readme', CAP_NAMES);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'readme', version: '1' });
@@ -65,7 +66,8 @@ function replaceBetween(text: string, name: string, body: string): string {
 }
 
 const current = readFileSync(README, 'utf8');
-const tools = `${toolsSection(await wireTools())}\n\n${unadvertisedSection()}`;
+const capOf = (name: string): string | undefined => CAP_NAMES.find((cap) => CAPS[cap].some((tool) => tool.name === name));
+const tools = `${toolsSection(await wireTools(), capOf)}\n\n${unadvertisedSection()}`;
 const next = replaceBetween(replaceBetween(current, 'tools', tools), 'config', configSection());
 if (process.argv.includes('--check')) {
   if (next !== current) {

@@ -46,10 +46,12 @@ function typeOf(node: JsonSchemaNode): string {
   return `${type}${range}${length}${items}`;
 }
 
-export function toolsSection(tools: readonly WireTool[]): string {
+/** `capOf` names the --caps group a tool is listed with; the session loop has none. */
+export function toolsSection(tools: readonly WireTool[], capOf: (name: string) => string | undefined): string {
   const parts: string[] = [];
   for (const tool of tools) {
-    parts.push(`### \`${tool.name}\`: ${tool.title ?? tool.name}`, '', tool.description ?? '', '');
+    const cap = capOf(tool.name);
+    parts.push(`### \`${tool.name}\`: ${tool.title ?? tool.name}`, '', `${cap === undefined ? '' : `With \`--caps ${cap}\`. `}${tool.description ?? ''}`, '');
     const required = new Set(tool.inputSchema.required ?? []);
     const rows = Object.entries(tool.inputSchema.properties ?? {}).map(([name, node]) => {
       const fallback = node.default === undefined ? '' : ` = \`${JSON.stringify(node.default)}\``;

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     return;
   }
   if (config.viewer) log('info', `viewer listening on ${await viewer.listen()}`);
-  const server = createServer(registry, 'stdio');
+  const server = createServer(registry, 'stdio', config.caps);
   const transport = new GuardedStdioTransport({ maxBytes: config.maxRequestBytes });
   closeTransport = () => server.close();
   // The client closing our stdin is how a stdio conversation ends, whatever it sent before.

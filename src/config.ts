@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { CAP_NAMES } from './notte/toolNames.js';
 
 /**
  * Every flag of the CLI, as data: parsing, `--help` and the README's configuration table come from this list,
@@ -57,6 +58,7 @@ export const OPTIONS = [
   { flag: 'viewer-max-clients', env: 'BROWSER_SESSION_MCP_VIEWER_MAX_CLIENTS', kind: 'int', default: '3', description: 'Viewers watching one session at once; more get 429.' },
   { flag: 'record', env: 'BROWSER_SESSION_MCP_RECORD', kind: 'bool', default: 'false', description: 'Record every session (as if started with recording: true): a Playwright trace.zip and, with ffmpeg installed, an MP4, under <data-dir>/recordings/.' },
   { flag: 'recordings-ttl', env: 'BROWSER_SESSION_MCP_RECORDINGS_TTL', kind: 'int', default: '86400', description: 'Seconds a recording is kept after its session ended, then removed.' },
+  { flag: 'caps', env: 'BROWSER_SESSION_MCP_CAPS', kind: 'list', default: '', description: 'Extra tool groups to list beside the session loop (comma-separated or repeated): `cookies` (session_cookies_get/set), `profiles` (profile_list/delete), `storage` (storage_list/read/write), `replay` (session_replay), or `all`. Each costs the model tokens on every turn; --record turns on `replay`.' },
   { flag: 'log-level', env: 'BROWSER_SESSION_MCP_LOG_LEVEL', kind: 'string', default: 'info', description: 'debug, info, warn or error. Logs go to stderr.' },
   { flag: 'minute-ms', env: 'BROWSER_SESSION_MCP_MINUTE_MS', kind: 'int', default: '60000', testOnly: true, description: 'Test-only: how many milliseconds one minute of idle_timeout_minutes / max_duration_minutes lasts, so timeouts can be tested in seconds.' },
 ] as const satisfies readonly OptionSpec[];
@@ -102,6 +104,7 @@ export const ConfigSchema = z.object({
   viewerMaxClients: z.number().int().positive(),
   record: z.boolean(),
   recordingsTtlSeconds: z.number().int().positive(),
+  caps: z.array(z.enum(CAP_NAMES)),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   minuteMs: z.number().int().positive(),
 });
@@ -143,6 +146,12 @@ function toList(value: string | string[] | boolean): string[] {
 
 function toOptionalString(value: string | string[] | boolean): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `all` is every group; `--record` makes recordings, so the tool that hands them out comes with it. */
+function toCaps(named: string[], record: boolean): string[] {
+  const caps = named.includes('all') ? [...CAP_NAMES] : named;
+  return [...new Set(record ? [...caps, 'replay'] : caps)];
 }
 
 /** The XDG state dir: profiles and vaults are state a person keeps, not a cache to throw away. */
@@ -198,6 +207,7 @@ export function resolveConfig(raw: RawValues, env: NodeJS.ProcessEnv = process.e
     viewerMaxClients: toInt('viewer-max-clients', value('viewer-max-clients')),
     record: value('record') === true,
     recordingsTtlSeconds: toInt('recordings-ttl', value('recordings-ttl')),
+    caps: toCaps(toList(value('caps')).flatMap((item) => splitList(item, 'comma')), value('record') === true),
     logLevel: toOptionalString(value('log-level')) ?? 'info',
     minuteMs: toInt('minute-ms', value('minute-ms')),
   });

@@ -114,7 +114,7 @@ export async function startHttp(config: Config, registry: SessionRegistry, viewe
       return;
     }
     const owner = randomUUID();
-    const server = createServer(registry, owner);
+    const server = createServer(registry, owner, config.caps);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {

@@ -9,6 +9,7 @@ import { ownerView } from './sessions/view.js';
 import { stateView } from './sessions/stateView.js';
 import type { Tool, ToolContext } from './tools/defineTool.js';
 import { toolsFor } from './tools/index.js';
+import type { Cap } from './notte/toolNames.js';
 import { registerStorageResources } from './tools/storageResource.js';
 import { sdkInputSchema } from './tools/wire.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
@@ -52,7 +53,7 @@ function register(server: McpServer, tool: Tool, ctx: ToolContext): void {
 }
 
 /** One McpServer per conversation; `owner` scopes every session it can see. */
-export function createServer(registry: SessionRegistry, owner: string): McpServer {
+export function createServer(registry: SessionRegistry, owner: string, caps: readonly Cap[]): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
   const ctx: ToolContext = {
     sessions: ownerView(registry, owner),
@@ -71,7 +72,9 @@ export function createServer(registry: SessionRegistry, owner: string): McpServe
       };
     },
   };
-  for (const tool of toolsFor(registry.disabledActions)) register(server, tool, ctx);
-  registerStorageResources(server, ctx.state);
+  const tools = toolsFor({ disabledActions: registry.disabledActions, caps });
+  for (const tool of tools) register(server, tool, ctx);
+  // storage_read hands big files over as links to these.
+  if (caps.includes('storage')) registerStorageResources(server, ctx.state);
   return server;
 }

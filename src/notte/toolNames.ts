@@ -21,3 +21,7 @@ export const TOOL = {
   replay: 'session_replay',
 } as const;
 export type ToolName = (typeof TOOL)[keyof typeof TOOL];
+
+/** The tool groups beyond the session loop that an operator lists with --caps (tools/index.ts holds their tools). */
+export const CAP_NAMES = ['cookies', 'profiles', 'storage', 'replay'] as const;
+export type Cap = (typeof CAP_NAMES)[number];

@@ -8,16 +8,18 @@ import { toolsSection } from '../../scripts/readmeTools.js';
 import type { JsonSchemaNode } from '../../scripts/readmeTools.js';
 import { UNADVERTISED_KEY } from '../../src/notte/limits.js';
 import { StepInput } from '../../src/tools/step.js';
+import { CAPS } from '../../src/tools/index.js';
+import { CAP_NAMES } from '../../src/notte/toolNames.js';
 import { startHttpServer, startStdio } from './harness.js';
 import type { HttpServer, StdioServer } from './harness.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
-/** The budget every model turn pays for the seven session tools (issue 7). */
+/** The budget every model turn pays for the tools a default server lists (issue 7). */
 const TOOL_DEFINITION_BUDGET = 2_500;
-/** The seven tools the 2,500 budget covers; state, replay and other tools are added on top. */
-const CORE_TOOLS = ['session_start', 'session_status', 'session_stop', 'session_list', 'observe', 'step', 'scrape'];
-/** Every tool together stays under @playwright/mcp's 3,745 (its 25 tools), so we stay the cheaper listing. */
+/** What a server lists without --caps: the session loop. */
+const CORE_TOOLS = ['session_start', 'observe', 'step', 'scrape', 'session_status', 'session_list', 'session_stop'];
+/** With --caps all, every tool together stays under @playwright/mcp's 3,745 (its 25 tools). */
 const ALL_TOOLS_BUDGET = 3_600;
 
 /** Step fields accepted for Notte compatibility that do nothing here, so tools/list leaves them out. */
@@ -51,7 +53,7 @@ describe('the contract a model reads: tools/list', () => {
 
   beforeAll(async () => {
     stdio = await startStdio();
-    http = await startHttpServer();
+    http = await startHttpServer(['--caps', 'all']);
     const { client } = await http.connect();
     overStdio = (await stdio.client.listTools()).tools;
     overHttp = (await (client as Client).listTools()).tools;
@@ -63,8 +65,9 @@ describe('the contract a model reads: tools/list', () => {
   });
 
   it('is the same over stdio and HTTP', () => {
-    for (const name of CORE_TOOLS) expect(overStdio.map((tool) => tool.name)).toContain(name);
-    expect(overHttp).toEqual(overStdio);
+    expect(overStdio.map((tool) => tool.name)).toEqual(CORE_TOOLS);
+    expect(overHttp.filter((tool) => CORE_TOOLS.includes(tool.name))).toEqual(overStdio);
+    expect(overHttp.map((tool) => tool.name)).toEqual([...CORE_TOOLS, ...CAP_NAMES.flatMap((cap) => CAPS[cap].map((tool) => tool.name))]);
   });
 
   it('advertises the flat step object with every field that does something: type, enum, default, description', () => {
@@ -82,7 +85,7 @@ describe('the contract a model reads: tools/list', () => {
   });
 
   it('gives every argument of every tool a type and a description, and every string a maximum length', () => {
-    for (const tool of overStdio) {
+    for (const tool of overHttp) {
       const schema = tool.inputSchema as JsonSchemaNode; // loosely typed by the SDK
       expect(schema.type, tool.name).toBe('object');
       for (const [name, node] of Object.entries(schema.properties ?? {})) {
@@ -119,15 +122,17 @@ describe('the contract a model reads: tools/list', () => {
   });
 
   it('is what the README tables show, rendered from the wire', () => {
-    const section = toolsSection(overStdio);
+    const capOf = (name: string): string | undefined => CAP_NAMES.find((cap) => CAPS[cap].some((tool) => tool.name === name));
+    const section = toolsSection(overHttp, capOf);
+    expect(section).toContain('With `--caps cookies`.');
     expect(README).toContain(section);
     expect(section).toContain('| `clear_before_fill` | boolean = `true` |');
   });
 
-  it(`costs a model at most ${TOOL_DEFINITION_BUDGET} o200k tokens per turn for the session tools, ${ALL_TOOLS_BUDGET} for all`, () => {
-    const core = toolDefinitionTokens(overStdio.filter((tool) => CORE_TOOLS.includes(tool.name)));
-    expect(core).toBeLessThanOrEqual(TOOL_DEFINITION_BUDGET);
-    expect(core).toBeGreaterThan(1_000); // a listing that lost its fields would be cheap, and wrong
-    expect(toolDefinitionTokens(overStdio)).toBeLessThanOrEqual(ALL_TOOLS_BUDGET);
+  it(`costs a model at most ${TOOL_DEFINITION_BUDGET} o200k tokens per turn as listed by default, ${ALL_TOOLS_BUDGET} with --caps all`, () => {
+    const listed = toolDefinitionTokens(overStdio);
+    expect(listed).toBeLessThanOrEqual(TOOL_DEFINITION_BUDGET);
+    expect(listed).toBeGreaterThan(1_000); // a listing that lost its fields would be cheap, and wrong
+    expect(toolDefinitionTokens(overHttp)).toBeLessThanOrEqual(ALL_TOOLS_BUDGET);
   });
 });

@@ -21,7 +21,7 @@ function echoCookies(path: string): string {
 
 beforeAll(async () => {
   pages = await PageServer.start();
-  server = await startStdio();
+  server = await startStdio(['--caps', 'cookies']);
 });
 
 afterAll(async () => {

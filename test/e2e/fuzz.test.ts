@@ -8,7 +8,7 @@ import type { StdioServer } from './harness.js';
 let server: StdioServer;
 
 beforeAll(async () => {
-  server = await startStdio();
+  server = await startStdio(['--caps', 'all']);
 });
 
 afterAll(async () => {

@@ -76,10 +76,7 @@ describe('the npm package', () => {
     const client = new Client({ name: 'installed-package', version: '1' });
     await client.connect(transport);
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual([
-      'session_start', 'observe', 'step', 'scrape', 'session_status', 'session_list', 'session_stop',
-      'session_cookies_get', 'session_cookies_set', 'profile_list', 'profile_delete', 'storage_list', 'storage_read', 'storage_write', 'session_replay',
-    ]);
+    expect(tools.map((tool) => tool.name)).toEqual(['session_start', 'observe', 'step', 'scrape', 'session_status', 'session_list', 'session_stop']);
     expect(client.getServerVersion()?.version).toBe(manifest.version);
     await client.close();
   });

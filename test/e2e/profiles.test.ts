@@ -67,7 +67,7 @@ beforeAll(async () => {
   pages = await PageServer.start();
   installLogin(pages);
   dataDir = mkdtempSync(join(tmpdir(), 'bsm-profiles-'));
-  server = await startStdio(['--data-dir', dataDir]);
+  server = await startStdio(['--caps', 'all', '--data-dir', dataDir]);
 });
 
 afterAll(async () => {
@@ -130,7 +130,7 @@ describe('profiles: state that lasts across sessions', () => {
 
   it('saves the profile when the session ends by idle timeout', async () => {
     // --minute-ms 2000: the default idle_timeout_minutes 3 is six seconds, long enough for the login steps.
-    const quick = await startStdio(['--data-dir', dataDir, '--minute-ms', '2000']);
+    const quick = await startStdio(['--caps', 'all', '--data-dir', dataDir, '--minute-ms', '2000']);
     try {
       const id = await logIn(quick, { id: 'idle-save', persist: true });
       await waitFor('the idle timeout', async () => (await call(quick.client, 'session_status', { session_id: id })).structured['status'], (status) => status === 'timed_out', 30_000);
@@ -153,7 +153,7 @@ describe('profiles: state that lasts across sessions', () => {
 
 describe('profiles: the conversation ends under a persisting session', () => {
   it('saves the profile when an HTTP client ends its MCP session (DELETE)', async () => {
-    const http = await startHttpServer(['--data-dir', dataDir]);
+    const http = await startHttpServer(['--caps', 'all', '--data-dir', dataDir]);
     try {
       const { client, transport } = await http.connect();
       await logIn({ client }, { id: 'http-client', persist: true });
@@ -169,7 +169,7 @@ describe('profiles: the conversation ends under a persisting session', () => {
 
 describe('profiles: a SIGTERM of the server mid-session', () => {
   it('saves the profile on shutdown, and the next server finds the login', async () => {
-    const doomed = await startStdio(['--data-dir', dataDir]);
+    const doomed = await startStdio(['--caps', 'all', '--data-dir', dataDir]);
     await logIn(doomed, { id: 'survivor', persist: true });
     process.kill(doomed.pid, 'SIGTERM');
     await doomed.exited;
@@ -177,7 +177,7 @@ describe('profiles: a SIGTERM of the server mid-session', () => {
     await waitFor('its browsers to exit', () => chromiumProcesses(doomed.tag).length, (count) => count === 0);
     expect(readdirSync(join(dataDir, 'profiles'))).not.toContain('survivor.lock');
 
-    const next = await startStdio(['--data-dir', dataDir]);
+    const next = await startStdio(['--caps', 'all', '--data-dir', dataDir]);
     try {
       expect(await accountText(next, { id: 'survivor' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
     } finally {

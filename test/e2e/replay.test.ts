@@ -30,7 +30,7 @@ beforeAll(async () => {
   pages = await PageServer.start();
   pages.setContent('/counter', `<html><title>Counter</title><button id="b" style="font-size:40px" onclick="this.textContent = 'clicked ' + (++window.n); document.body.style.background = ['#f00','#0f0','#00f'][window.n % 3]">click me</button><script>window.n = 0</script></html>`);
   dataDir = mkdtempSync(join(tmpdir(), 'bsm-replay-'));
-  server = await startStdio(['--data-dir', dataDir]);
+  server = await startStdio(['--caps', 'replay', '--data-dir', dataDir]);
 });
 
 afterAll(async () => {

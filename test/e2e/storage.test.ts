@@ -28,7 +28,7 @@ async function download(id: string, path: string, name: string, body: Buffer): P
 beforeAll(async () => {
   pages = await PageServer.start();
   outputDir = mkdtempSync(join(tmpdir(), 'bsm-storage-'));
-  http = await startHttpServer(['--output-dir', outputDir, '--storage-max-bytes', String(MAX_BYTES)]);
+  http = await startHttpServer(['--caps', 'storage', '--output-dir', outputDir, '--storage-max-bytes', String(MAX_BYTES)]);
   client = (await http.connect()).client;
 });
 
@@ -159,7 +159,7 @@ describe('file storage over HTTP: storage_list, storage_read, storage_write', ()
 
 describe('file storage: flags and the server temp folder', () => {
   it('--keep-storage keeps an ended session\'s files readable; without --output-dir the temp folder goes at exit', async () => {
-    const kept = await startHttpServer(['--keep-storage']);
+    const kept = await startHttpServer(['--caps', 'storage', '--keep-storage']);
     try {
       const keeper = (await kept.connect()).client;
       const id = await startSession(keeper);
