@@ -13,7 +13,7 @@ async function fuzz(transport: 'stdio' | 'http', total: number, seed: number): P
   let tag: string;
   let stop: () => Promise<void>;
   if (transport === 'stdio') {
-    const server = await startStdio();
+    const server = await startStdio(['--caps', 'all']);
     client = server.client;
     tag = server.tag;
     stop = async () => {
@@ -21,7 +21,7 @@ async function fuzz(transport: 'stdio' | 'http', total: number, seed: number): P
       await server.exited;
     };
   } else {
-    const server = await startHttpServer();
+    const server = await startHttpServer(['--caps', 'all']);
     client = (await server.connect()).client;
     tag = server.tag;
     stop = () => server.stop();

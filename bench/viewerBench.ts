@@ -27,7 +27,7 @@ export async function benchViewer(): Promise<ViewerFigures> {
   const pages = await PageServer.start();
   pages.setContent('/counter', '<html><title>Counter</title><button id="b" style="font-size:40px" onclick="document.body.style.background = [\'#f00\',\'#0f0\',\'#00f\'][++window.n % 3]">click me</button><script>window.n = 0</script></html>');
   const dataDir = mkdtempSync(join(tmpdir(), 'bsm-bench-viewer-'));
-  const server = await startStdio(['--viewer', '--data-dir', dataDir]);
+  const server = await startStdio(['--viewer', '--caps', 'replay', '--data-dir', dataDir]);
   const browser = await launchTestBrowser();
   const first: number[] = [];
   const toFrame: number[] = [];
