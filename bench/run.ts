@@ -3,6 +3,7 @@ import { benchPages, pagesTable } from './pageBench.js';
 import { benchRedact, redactTable } from './redactBench.js';
 import { benchRemote, remoteTable } from './remoteBench.js';
 import { benchScrape, scrapeTable } from './scrapeBench.js';
+import { benchState, stateTable } from './stateBench.js';
 import { benchStartup, startupTable } from './startup.js';
 import { benchToolDefinitions, toolDefinitionsTable } from './toolDefinitions.js';
 import { benchViewer, viewerTable } from './viewerBench.js';
@@ -34,6 +35,11 @@ async function main(): Promise<void> {
   if (wants('redact')) {
     console.log('## Vault redactor\n');
     console.log(redactTable(benchRedact()));
+    console.log();
+  }
+  if (wants('state')) {
+    console.log('## State: profiles and cookies\n');
+    console.log(stateTable(await benchState()));
     console.log();
   }
   if (wants('remote')) {
