@@ -133,7 +133,7 @@ describe('a server without ffmpeg', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bsm-noffmpeg-'));
     const tag = `no-ffmpeg-${process.pid}`;
     // node and Chromium are given by absolute path; a PATH with nothing on it hides ffmpeg alone.
-    const transport = new StdioClientTransport({ command: process.execPath, args: serverArgs(tag, ['--data-dir', dir]), env: { PATH: join(dir, 'empty'), HOME: dir }, stderr: 'ignore' });
+    const transport = new StdioClientTransport({ command: process.execPath, args: serverArgs(tag, ['--caps', 'replay', '--data-dir', dir]), env: { PATH: join(dir, 'empty'), HOME: dir }, stderr: 'ignore' });
     const client = new Client({ name: 'e2e-no-ffmpeg', version: '1.0.0' });
     await client.connect(transport);
     try {
