@@ -88,6 +88,13 @@ function stepOk(result: CallToolResult): boolean {
  * observation splits into channels and whether observe with instructions ranks the right element first.
  */
 export async function oursRun(ours: OurServer, page: BenchPage, url: string, rounds: number): Promise<{ run: PageRun; detail: OurObservationDetail }> {
+  const { run, first } = await oursTask(ours, page, url, rounds);
+  // Last: this observe replaces the ids the task used.
+  return { run, detail: await observationDetail(ours, page, first) };
+}
+
+/** The task alone, the calls an agent makes and nothing the bench adds to describe the observation. */
+export async function oursTask(ours: OurServer, page: BenchPage, url: string, rounds: number): Promise<{ run: PageRun; first: CallToolResult }> {
   const run: PageRun = { page: page.name, observeMs: [], observeTokens: 0, observeCalls: 1, stepMs: [], stepTokens: 0, taskTokens: 0, success: false, note: '' };
   const opened = await ours.call('observe', { url });
   if (opened.isError === true) throw new Error(`observe ${url}: ${textOf(opened).slice(0, 200)}`);
@@ -100,8 +107,7 @@ export async function oursRun(ours: OurServer, page: BenchPage, url: string, rou
   run.observeTokens = readTokens(first);
   run.taskTokens += run.observeTokens;
   await doTask(ours, page, first, run, rounds);
-  // Last: this observe replaces the ids the task used.
-  return { run, detail: await observationDetail(ours, page, first) };
+  return { run, first };
 }
 
 async function doTask(ours: OurServer, page: BenchPage, first: CallToolResult, run: PageRun, rounds: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { benchConcurrent, concurrentTable } from './concurrentBench.js';
 import { benchLoad, loadTable } from './loadBench.js';
 import { benchPages, pagesTable } from './pageBench.js';
 import { benchRedact, redactTable } from './redactBench.js';
@@ -30,6 +31,11 @@ async function main(): Promise<void> {
   if (wants('load')) {
     console.log('## Load: 16 HTTP clients on one server\n');
     console.log(loadTable(await benchLoad()));
+    console.log();
+  }
+  if (wants('concurrent')) {
+    console.log('## Concurrent agents: ours vs @playwright/mcp\n');
+    console.log(concurrentTable(await benchConcurrent()));
     console.log();
   }
   if (wants('redact')) {
