@@ -15,7 +15,7 @@ const STOP = /^\/sessions\/[^/]+\/stop$/;
  * requests with 429/503, the way Notte's cloud does when it is busy. Reads and stops are retried with backoff;
  * a start or an action, which must not happen twice, is sent once and its failure reported in the API's words.
  */
-describe('--backend notte retries idempotent calls only', () => {
+describe('--backend notte on the wire: what it sends, what it retries', () => {
   let pages: PageServer;
   let api: HttpServer;
   let proxy: FaultProxy;
@@ -90,6 +90,27 @@ describe('--backend notte retries idempotent calls only', () => {
     expect(proxy.count('POST', START) - before).toBe(1);
     const listed = await call(notte.client, 'session_list', {});
     expect(listed.structured['items']).toEqual([]);
+  });
+
+  it('passes the fields only the cloud honours through to the API, in the body as the API takes them', async () => {
+    const before = proxy.seen.length;
+    const refused = await call(notte.client, 'session_start', { solve_captchas: true, proxies: 'us', browser_type: 'firefox' });
+    const sent = proxy.seen.slice(before).find((entry) => entry.method === 'POST' && START.test(entry.path));
+    expect(JSON.parse(sent?.body ?? '{}')).toMatchObject({ solve_captchas: true, proxies: 'us', browser_type: 'firefox' });
+    // Our own REST API runs sessions locally and refuses them: the words are the API's, not the MCP server's.
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('Notte API:');
+  });
+
+  it('hands out the viewer_url the API gives its session', async () => {
+    const started = await call(notte.client, 'session_start', { url: pages.url('/form') });
+    expect(started.isError, started.text).toBe(false);
+    const viewer = String(started.structured['viewer_url']);
+    expect(viewer.startsWith(`${api.origin}/viewer/`)).toBe(true);
+    const page = await fetch(viewer);
+    expect(page.status).toBe(200);
+    await call(notte.client, 'session_stop', { session_id: started.structured['session_id'] });
+    expect((await fetch(viewer)).status).toBe(404);
   });
 
   it('retries a stop answered 502, and the API session is closed', async () => {
