@@ -4,11 +4,14 @@ import { parseAction } from '../notte/actions.js';
 import { observeInputShape } from '../notte/observation.js';
 import { ScrapeInputShape } from '../notte/scrape.js';
 import { SessionStartInput } from '../notte/session.js';
+import { cookiesArg } from '../notte/state.js';
 import { log } from '../log.js';
 import { redactDeep } from '../vault/redact.js';
 import type { SessionRegistry } from '../sessions/registry.js';
 import { ownerView } from '../sessions/view.js';
 import type { SessionsView } from '../sessions/view.js';
+import { stateView } from '../sessions/stateView.js';
+import type { StateView } from '../sessions/stateView.js';
 import { executionErrorOf, restErrorOf, validationError } from './errors.js';
 import type { RestError } from './errors.js';
 import type { RestKeys } from './keys.js';
@@ -37,6 +40,9 @@ const ScrapeRequest = z.strictObject({
   instructions: ScrapeInputShape.instructions,
   use_link_placeholders: ScrapeInputShape.use_link_placeholders,
 });
+
+/** Notte's POST /sessions/{id}/cookies body. */
+const SetCookiesRequest = z.strictObject({ cookies: cookiesArg });
 
 /** The REST answer holds the whole observation and the whole markdown, as Notte's does. */
 const WHOLE_OBSERVATION_TOKENS = 100_000;
@@ -82,7 +88,13 @@ function timed<T>(run: () => Promise<T>): Promise<{ value: T; started_at: string
   return run().then((value) => ({ value, started_at, ended_at: new Date().toISOString() }));
 }
 
-type Route = (sessions: SessionsView, body: unknown, params: { id: string; query: URLSearchParams }) => Promise<Answer | RestError>;
+/** The caller's sessions and their state, scoped to its API key. */
+interface Scope {
+  sessions: SessionsView;
+  state: StateView;
+}
+
+type Route = (scope: Scope, body: unknown, params: { id: string; query: URLSearchParams }) => Promise<Answer | RestError>;
 
 function parsed<S extends z.ZodType>(schema: S, body: unknown, then: (value: z.output<S>) => Promise<Answer | RestError>): Promise<Answer | RestError> {
   const result = schema.safeParse(body ?? {});
@@ -94,20 +106,20 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
   {
     method: 'POST',
     pattern: /^\/sessions\/start\/?$/,
-    route: (sessions, body) =>
+    route: ({ sessions }, body) =>
       parsed(SessionStartInput, body, async (request) => {
         // Notte's SDK asks for captcha solving by default; no local browser does it, and the answer says so (false).
         const { response } = await sessions.start({ ...request, solve_captchas: false });
         return ok(response);
       }),
   },
-  { method: 'GET', pattern: /^\/sessions\/?$/, route: (sessions, _body, { query }) => parsed(ListQuery, Object.fromEntries(query), async (list) => ok(await sessions.list(list))) },
-  { method: 'GET', pattern: /^\/sessions\/([^/]+)\/?$/, route: async (sessions, _body, { id }) => ok(await sessions.status(id)) },
-  { method: 'DELETE', pattern: /^\/sessions\/([^/]+)\/stop\/?$/, route: async (sessions, _body, { id }) => ok(await sessions.stop(id)) },
+  { method: 'GET', pattern: /^\/sessions\/?$/, route: ({ sessions }, _body, { query }) => parsed(ListQuery, Object.fromEntries(query), async (list) => ok(await sessions.list(list))) },
+  { method: 'GET', pattern: /^\/sessions\/([^/]+)\/?$/, route: async ({ sessions }, _body, { id }) => ok(await sessions.status(id)) },
+  { method: 'DELETE', pattern: /^\/sessions\/([^/]+)\/stop\/?$/, route: async ({ sessions }, _body, { id }) => ok(await sessions.stop(id)) },
   {
     method: 'POST',
     pattern: /^\/sessions\/([^/]+)\/page\/observe\/?$/,
-    route: (sessions, body, { id }) =>
+    route: ({ sessions }, body, { id }) =>
       parsed(ObserveRequest, body, async (request) => {
         const { value, ...timing } = await timed(() => sessions.observe(id, { ...request, max_tokens: WHOLE_OBSERVATION_TOKENS }));
         return ok(notteObservation(value, timing));
@@ -116,7 +128,7 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
   {
     method: 'POST',
     pattern: /^\/sessions\/([^/]+)\/page\/execute\/?$/,
-    route: async (sessions, body, { id }) => {
+    route: async ({ sessions }, body, { id }) => {
       const action = parseAction(body);
       if (!action.success) return validationError(action.error.issues, body);
       try {
@@ -130,8 +142,18 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
   {
     method: 'POST',
     pattern: /^\/sessions\/([^/]+)\/page\/scrape\/?$/,
-    route: (sessions, body, { id }) =>
+    route: ({ sessions }, body, { id }) =>
       parsed(ScrapeRequest, body, async (request) => ok(notteDataSpace(await sessions.scrape(id, { ...request, max_tokens: WHOLE_SCRAPE_TOKENS }, {})))),
+  },
+  { method: 'GET', pattern: /^\/sessions\/([^/]+)\/cookies\/?$/, route: async ({ state }, _body, { id }) => ok({ cookies: await state.cookies(id, undefined) }) },
+  {
+    method: 'POST',
+    pattern: /^\/sessions\/([^/]+)\/cookies\/?$/,
+    route: ({ state }, body, { id }) =>
+      parsed(SetCookiesRequest, body, async ({ cookies }) => {
+        const count = await state.setCookies(id, cookies);
+        return ok({ success: true, message: `Set ${count} cookie(s).` });
+      }),
   },
 ];
 
@@ -173,7 +195,7 @@ export function createRestApi(registry: SessionRegistry, keys: RestKeys): RestAp
       }
       const id = decodeURIComponent(match.pattern.exec(path)?.[1] ?? '');
       try {
-        send(res, await match.route(ownerView(registry, owner), body, { id, query: url.searchParams }));
+        send(res, await match.route({ sessions: ownerView(registry, owner), state: stateView(registry, owner) }, body, { id, query: url.searchParams }));
       } catch (error: unknown) {
         const answer = restErrorOf(error);
         if (answer.status >= 500) log('error', 'REST request failed', { path, error: error instanceof Error ? error.message : String(error) });

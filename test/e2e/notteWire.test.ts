@@ -20,17 +20,25 @@ describe('--backend notte on the wire: what it sends, what it retries', () => {
   let api: HttpServer;
   let proxy: FaultProxy;
   let notte: StdioServer;
+  let local: StdioServer;
+  const seen: string[] = [];
 
   beforeAll(async () => {
     pages = await PageServer.start();
     pages.setContent('/form', '<h1>Retry</h1><label>Name <input id="name"></label><button>Go</button>');
+    pages.setRoute('/echo', (req, res) => {
+      seen.push(req.headers.cookie ?? '');
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Echo</h1><script>document.cookie = "theme=dark; path=/"</script>');
+    });
     api = await startHttpServer(['--rest', '--rest-api-key', KEY]);
     proxy = await FaultProxy.start(api.origin);
-    notte = await startStdio(['--backend', 'notte', '--notte-api-url', proxy.origin], undefined, { NOTTE_API_KEY: KEY });
+    notte = await startStdio(['--caps', 'cookies', '--backend', 'notte', '--notte-api-url', proxy.origin, '--log-level', 'debug'], undefined, { NOTTE_API_KEY: KEY });
+    local = await startStdio(['--caps', 'cookies']);
   });
 
   afterAll(async () => {
     await notte?.close();
+    await local?.close();
     await proxy?.close();
     await api?.stop();
     await pages?.close();
@@ -111,6 +119,38 @@ describe('--backend notte on the wire: what it sends, what it retries', () => {
     expect(page.status).toBe(200);
     await call(notte.client, 'session_stop', { session_id: started.structured['session_id'] });
     expect((await fetch(viewer)).status).toBe(404);
+  });
+
+  it('sets, loads and reads cookies through the API, in the same words as a local session, and logs no value', async () => {
+    const secret = 'notte-cookie-value-3b9d';
+    const echo = pages.url('/echo');
+    const startCookies = [{ name: 'boot', value: `${secret}-start`, url: pages.url('/') }];
+    const remote = await startSession(notte.client, { cookies: startCookies });
+    const here = await startSession(local.client, { cookies: startCookies });
+    const toSet = [{ name: 'sid', value: secret, domain: '127.0.0.1', path: '/', httpOnly: true }];
+    const [setRemote, setLocal] = [await call(notte.client, 'session_cookies_set', { session_id: remote, cookies: toSet }), await call(local.client, 'session_cookies_set', { session_id: here, cookies: toSet })];
+    expect(setRemote.isError, setRemote.text).toBe(false);
+    expect(setRemote.text).toBe(setLocal.text);
+    expect(proxy.seen.some((entry) => entry.method === 'POST' && /\/cookies$/.test(entry.path) && entry.body.includes('"domain":"127.0.0.1"'))).toBe(true);
+
+    await call(notte.client, 'observe', { session_id: remote, url: echo });
+    expect(seen.at(-1)).toContain(`sid=${secret}`);
+    expect(seen.at(-1)).toContain(`boot=${secret}-start`);
+    await call(local.client, 'observe', { session_id: here, url: echo });
+
+    for (const args of [{}, { urls: [echo] }, { domain: '127.0.0.1' }, { urls: ['https://elsewhere.example/'] }]) {
+      const [a, b] = [await call(notte.client, 'session_cookies_get', { session_id: remote, ...args }), await call(local.client, 'session_cookies_get', { session_id: here, ...args })];
+      expect(a.isError, a.text).toBe(false);
+      const names = (result: typeof a): string[] => (result.structured['cookies'] as Array<{ name: string }>).map((cookie) => cookie.name).sort();
+      expect(names(a), JSON.stringify(args)).toEqual(names(b));
+    }
+    const all = (await call(notte.client, 'session_cookies_get', { session_id: remote })).structured['cookies'] as Array<Record<string, unknown>>;
+    expect(all.find((cookie) => cookie['name'] === 'sid')).toMatchObject({ value: secret, domain: '127.0.0.1', path: '/', httpOnly: true, secure: false, sameSite: 'Lax' });
+    expect(all.find((cookie) => cookie['name'] === 'theme')).toMatchObject({ value: 'dark' });
+    await call(notte.client, 'session_stop', { session_id: remote });
+    await call(local.client, 'session_stop', { session_id: here });
+    expect(notte.stderr()).not.toContain(secret);
+    expect(api.stderr()).not.toContain(secret);
   });
 
   it('retries a stop answered 502, and the API session is closed', async () => {

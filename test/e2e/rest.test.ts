@@ -142,6 +142,40 @@ describe('Notte-compatible REST API (--rest)', () => {
     await api('DELETE', `/sessions/${id}/stop`, undefined, ALICE);
   });
 
+  it('sets and reads cookies: POST and GET /sessions/{id}/cookies, the request carries them, owners apart', async () => {
+    const seen: string[] = [];
+    const echo = pages.setRoute('/cookie-echo', (req, res) => {
+      seen.push(req.headers.cookie ?? '');
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Echo</h1><script>document.cookie = "theme=dark; path=/"</script>');
+    });
+    const start = await api('POST', '/sessions/start', {}, ALICE);
+    const id = String(start.body['session_id']);
+    const secret = 'rest-cookie-value-7c1e90';
+    const set = await api('POST', `/sessions/${id}/cookies`, { cookies: [{ name: 'sid', value: secret, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'lax' }] });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ success: true, message: 'Set 1 cookie(s).' });
+    const went = await api('POST', `/sessions/${id}/page/execute`, { type: 'goto', url: echo });
+    expect(went.body['success']).toBe(true);
+    expect(seen.at(-1)).toContain(`sid=${secret}`);
+
+    const got = await api('GET', `/sessions/${id}/cookies`);
+    expect(got.status).toBe(200);
+    const cookies = got.body['cookies'] as Array<Record<string, unknown>>;
+    expect(cookies.find((cookie) => cookie['name'] === 'sid')).toMatchObject({ value: secret, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' });
+    expect(cookies.find((cookie) => cookie['name'] === 'theme')).toMatchObject({ value: 'dark', httpOnly: false });
+
+    const bad = await api('POST', `/sessions/${id}/cookies`, { cookies: [{ name: 'x', value: 'y' }] });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body['detail'])).toContain('domain');
+    expect((await api('POST', `/sessions/${id}/cookies`, { cookies: [], extra: 1 })).status).toBe(422);
+    expect((await api('GET', `/sessions/${id}/cookies`, undefined, BOB)).status).toBe(404);
+    expect((await api('POST', `/sessions/${id}/cookies`, { cookies: [] }, BOB)).status).toBe(404);
+    expect((await fetch(`${base}/sessions/${id}/cookies`)).status).toBe(401);
+    await api('DELETE', `/sessions/${id}/stop`);
+    expect((await api('GET', `/sessions/${id}/cookies`)).status).toBeGreaterThanOrEqual(400);
+    expect(server.stderr()).not.toContain(secret);
+  });
+
   it('answers validation errors as FastAPI does: 422 with detail[{loc, msg, type}]', async () => {
     const extra = await api('POST', '/sessions/start', { headless: true, no_such_field: 1 });
     expect(extra.status).toBe(422);

@@ -18,9 +18,14 @@ export interface NotteDriverOptions {
   startTimeoutMs: number;
 }
 
-/** Fields of session_start that are ours, not the API's: the server acts on them itself (url: a goto after start). */
+/**
+ * Fields of session_start that are ours, not the API's start body: the server acts on them itself (url: a goto
+ * after start; cookies: POST /sessions/{id}/cookies once it runs, as Notte's SDK loads a cookie_file).
+ */
+const OURS = new Set(['url', 'cookies']);
+
 function apiStartBody(request: SessionStartRequest): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(request).filter(([key, value]) => key !== 'url' && value !== null && value !== undefined));
+  return Object.fromEntries(Object.entries(request).filter(([key, value]) => !OURS.has(key) && value !== null && value !== undefined));
 }
 
 /**
@@ -54,6 +59,15 @@ export class NotteDriver implements Driver {
       // The caller gave up waiting (--start-timeout): a session nobody will use must not run on the cloud's meter.
       await session.close();
       throw new BsmError('E_START_TIMEOUT', 'The Notte API took longer than --start-timeout to start the session.', `Try ${TOOL.start} again.`);
+    }
+    const cookies = open.startState?.cookies ?? [];
+    if (cookies.length > 0) {
+      try {
+        await session.addCookies(cookies);
+      } catch (error: unknown) {
+        await session.close();
+        throw error;
+      }
     }
     this.#open.add(session);
     log('info', 'Notte session started', { session_id: open.sessionId, remote_session_id: started.session_id });

@@ -16,7 +16,9 @@ import { headerLine, imageLine, structuredLines } from '../../page/scrape.js';
 import type { ScrapeParams, ScrapeResult } from '../../page/scrape.js';
 import { summarize } from '../../page/step.js';
 import type { StepResult } from '../../page/step.js';
+import type { Cookie, CookieInput } from '../../notte/state.js';
 import type { DriverSession, OpenHooks } from '../driver.js';
+import { ApiCookies, cookiesFor, fromApiCookie, toApiCookie } from './cookies.js';
 import type { NotteClient, NotteRequest } from './client.js';
 import { ApiExecution, ApiObservation, ApiDataSpace, readApi } from './shapes.js';
 import type { ApiAction, ApiSession } from './shapes.js';
@@ -201,6 +203,16 @@ export class NotteSession implements DriverSession {
     out.next_cursor = window.nextCursor;
     lines.push('', `[More: ${window.total - window.end} characters left. Call ${TOOL.scrape} again with cursor="${window.nextCursor}" and the same arguments to read on.]`);
     return { data: out, text: lines.join('\n'), nextCursor: window.nextCursor };
+  }
+
+  async cookies(urls?: readonly string[]): Promise<Cookie[]> {
+    const answer = readApi(ApiCookies, await this.#call({ method: 'GET', path: this.#path('cookies'), idempotent: true }), 'cookies');
+    return cookiesFor(answer.cookies.map(fromApiCookie), urls);
+  }
+
+  /** Setting the same cookies twice leaves the same jar, so a retry is safe. */
+  async addCookies(cookies: readonly CookieInput[]): Promise<void> {
+    await this.#call({ method: 'POST', path: this.#path('cookies'), body: { cookies: cookies.map(toApiCookie) }, idempotent: true });
   }
 
   close(): Promise<void> {
