@@ -83,7 +83,7 @@ export async function openPageSession(context: BrowserContext, args: PageSession
   const onCrash = (): void => hooks.onCrash('The page crashed (renderer process gone).');
   let host: ContextHost;
   try {
-    if (options.blockPrivateNetworks === true) await installNetworkGuard(context);
+    const blockedUrls = options.blockPrivateNetworks === true ? await installNetworkGuard(context) : undefined;
     await applyStartState(context, open.startState);
     context.on('requestfinished', (req) => {
       req.sizes().then(
@@ -107,6 +107,7 @@ export async function openPageSession(context: BrowserContext, args: PageSession
       // Half the step's limit, so a busy evaluate_js answers itself (and frees its tab) before the step gives up.
       evaluateTimeoutMs: Math.min(45_000, Math.floor((options.callLimits ?? DEFAULT_CALL_LIMITS).stepMs / 2)),
       ignore: foreign,
+      ...(blockedUrls === undefined ? {} : { blockedUrls }),
     });
     for (const page of host.tabs()) page.on('crash', onCrash);
     // Dialogs, downloads and popups are handled from the first page on, so none can block the session.

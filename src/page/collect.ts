@@ -64,9 +64,9 @@ export const WALK_LIMITS: Omit<WalkArgs, 'epoch'> = { maxOptions: 12, maxLabel: 
  * Walks the page and each visible iframe (one evaluation per frame, children in parallel), stitches the frames
  * in document order at their iframe's position, and gives the final Notte ids: per-prefix counters from 1.
  */
-export async function collectPage(page: Page, epoch: number): Promise<CollectedPage> {
+export async function collectPage(page: Page, epoch: number, blocked: readonly string[] = []): Promise<CollectedPage> {
   const args: WalkArgs = { epoch, ...WALK_LIMITS };
-  const top = await walkTree(page.mainFrame(), [], 0, 0, args, 0);
+  const top = await walkTree(page.mainFrame(), [], 0, 0, { args, blocked }, 0);
   if (top === undefined) throw new BsmError('E_PAGE_CHANGED', `The page navigated or closed while it was read.`, `Call ${TOOL.observe} again.`);
   const sy = top.result.viewport.sy;
   const lines: PageLine[] = [];
@@ -167,7 +167,14 @@ async function runWalk(frame: Frame, args: WalkArgs): Promise<string> {
   return (await frame.evaluate(`(() => { ${walkInstaller}; return globalThis.${WALK_GLOBAL}(${JSON.stringify(args)}); })()`)) as string;
 }
 
-async function walkTree(frame: Frame, framePath: string[], dx: number, dy: number, args: WalkArgs, depth: number): Promise<FrameWalk | undefined> {
+/** What every frame's walk shares: the in-page arguments, and the URLs the network guard refused (for frame notes). */
+interface WalkContext {
+  args: WalkArgs;
+  blocked: readonly string[];
+}
+
+async function walkTree(frame: Frame, framePath: string[], dx: number, dy: number, walkContext: WalkContext, depth: number): Promise<FrameWalk | undefined> {
+  const { args } = walkContext;
   let result: WireResult;
   try {
     // walkFrame builds this JSON from a WireResult it type-checks; nothing else writes it.
@@ -191,12 +198,12 @@ async function walkTree(frame: Frame, framePath: string[], dx: number, dy: numbe
         const slotIndex = indexes[i] ?? -1;
         const slot = result.slots[slotIndex];
         if (slot === undefined) return;
-        const note = await unreadableFrame(child, owner);
+        const note = await unreadableFrame(child, owner, walkContext.blocked);
         if (note !== undefined) {
           walk.notes.set(slotIndex, note);
           return;
         }
-        const sub = await walkTree(child, [...framePath, slot.sel], dx + slot.x, dy + slot.y, args, depth + 1);
+        const sub = await walkTree(child, [...framePath, slot.sel], dx + slot.x, dy + slot.y, walkContext, depth + 1);
         if (sub !== undefined) walk.children.set(slotIndex, sub);
       }),
     );

@@ -13,6 +13,8 @@ export interface ContextHostOptions {
   evaluateTimeoutMs?: number;
   /** Tabs that were in an attached context before the session: never the session's, never closed by it. */
   ignore?: ReadonlySet<Page>;
+  /** The network guard's refusals (installNetworkGuard), under --block-private-networks. */
+  blockedUrls?: readonly string[];
 }
 
 /** A PageHost over one BrowserContext: tabs in the order they opened, the active one followed on close. */
@@ -38,6 +40,7 @@ export class ContextHost implements PageHost {
     this.blockPrivateNetworks = options.blockPrivateNetworks ?? false;
     this.screenshotType = options.screenshotType ?? 'last_action';
     this.evaluateTimeoutMs = options.evaluateTimeoutMs;
+    if (options.blockedUrls !== undefined) this.state.blockedUrls = options.blockedUrls;
     for (const page of context.pages()) if (options.ignore?.has(page) !== true) this.#track(page);
     context.on('page', (page) => this.#track(page));
   }

@@ -1,5 +1,4 @@
 import type { ElementHandle, Frame } from 'playwright-core';
-import { blockedUrls } from './networkGuard.js';
 
 /**
  * Frames observe must not try to read. An iframe whose load the browser refused (file:, chrome:, view-source:,
@@ -26,11 +25,10 @@ export function frameNote(frameUrl: string, src: string | null, parentUrl: strin
 }
 
 /** frameNote for a live child frame; reads its iframe's src only when the frame is not readable. */
-export async function unreadableFrame(child: Frame, owner: ElementHandle): Promise<string | undefined> {
+export async function unreadableFrame(child: Frame, owner: ElementHandle, blocked: readonly string[]): Promise<string | undefined> {
   if (READABLE.test(child.url())) return undefined;
   const src = await owner.getAttribute('src').catch(() => null);
   const parentUrl = child.parentFrame()?.url() ?? '';
-  const blocked = blockedUrls(child.page().context());
   // A web frame still loading gets a bounded wait for its document; a refused one never commits, so it gets none.
   if (child.url() === '' && frameNote('', src, parentUrl, blocked)?.startsWith('[frame not loaded') === true) {
     await child.waitForLoadState('domcontentloaded', { timeout: FRAME_COMMIT_WAIT_MS }).catch(() => undefined);

@@ -14,13 +14,6 @@ import { isPrivateAddress, isPrivateHostLiteral } from './privateAddress.js';
 const DNS_CACHE_MS = 30_000;
 const KEEP_BLOCKED = 50;
 
-const blockedByContext = new WeakMap<BrowserContext, string[]>();
-
-/** URLs the guard refused in this context, newest last, so a blank frame can be explained. */
-export function blockedUrls(context: BrowserContext): readonly string[] {
-  return blockedByContext.get(context) ?? [];
-}
-
 /** True when `hostname` is a private literal, resolves to a private address, or does not resolve. */
 export async function resolvesPrivate(hostname: string): Promise<boolean> {
   if (hostname === '' || isPrivateHostLiteral(hostname)) return true;
@@ -30,10 +23,13 @@ export async function resolvesPrivate(hostname: string): Promise<boolean> {
   );
 }
 
-export async function installNetworkGuard(context: BrowserContext): Promise<void> {
+/**
+ * Routes the context through the guard. The answer is the list of URLs it refused, newest last, kept up to date
+ * as it refuses more: the session's page state holds it, so observe can explain a blank frame.
+ */
+export async function installNetworkGuard(context: BrowserContext): Promise<readonly string[]> {
   const cache = new Map<string, { at: number; verdict: Promise<boolean> }>();
   const blocked: string[] = [];
-  blockedByContext.set(context, blocked);
   const isBlocked = (raw: string): Promise<boolean> => {
     let hostname: string;
     try {
@@ -75,4 +71,5 @@ export async function installNetworkGuard(context: BrowserContext): Promise<void
       ws.connectToServer();
     },
   );
+  return blocked;
 }

@@ -56,7 +56,7 @@ export async function observe(host: PageHost, options: ObserveOptions): Promise<
   if (isBlank(page.url())) return observeBlank(host, page, epoch, input.screenshot);
 
   // The tab titles do not depend on the walk: reading them alongside it saves their round trips.
-  const [collected, tabs] = await Promise.all([collectPage(page, epoch), readTabs(host, page)]);
+  const [collected, tabs] = await Promise.all([collectPage(page, epoch, host.state.blockedUrls), readTabs(host, page)]);
   const loading = await loadingNote(page);
   host.snapshot = toSnapshot(epoch, page.url(), collected.elements);
   const { metadata, activeTab } = readMetadata(page, collected, tabs);
