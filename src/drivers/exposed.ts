@@ -1,3 +1,4 @@
+import { LiveSessions } from './liveSessions.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ const LAUNCH_TIMEOUT_MS = 30_000;
  */
 export class ExposedDriver implements Driver {
   readonly #options: ExposedDriverOptions;
-  readonly #live = new Set<DriverSession>();
+  readonly #live = new LiveSessions<DriverSession>();
 
   constructor(options: ExposedDriverOptions) {
     this.#options = options;
@@ -75,18 +76,16 @@ export class ExposedDriver implements Driver {
       await cleanup();
       throw error;
     }
-    const ref: { session?: DriverSession } = {};
-    const session = await openAttached({
-      browser, open, hooks, options: this.#options.page, cdpUrl: wsUrl,
-      lostReason: 'The session\'s browser process exited unexpectedly.',
-      afterClose: async () => {
-        if (ref.session !== undefined) this.#live.delete(ref.session);
-        await cleanup();
-      },
-    });
-    ref.session = session;
-    this.#live.add(session);
-    return session;
+    return this.#live.track((forget) =>
+      openAttached({
+        browser, open, hooks, options: this.#options.page, cdpUrl: wsUrl,
+        lostReason: 'The session\'s browser process exited unexpectedly.',
+        afterClose: async () => {
+          forget();
+          await cleanup();
+        },
+      }),
+    );
   }
 
   async releaseIdle(): Promise<void> {
@@ -94,7 +93,7 @@ export class ExposedDriver implements Driver {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all([...this.#live].map((session) => session.close()));
+    await this.#live.closeAll();
   }
 }
 

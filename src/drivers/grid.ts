@@ -1,3 +1,4 @@
+import { LiveSessions } from './liveSessions.js';
 import { BsmError, errorText, excerpt } from '../errors.js';
 import { log } from '../log.js';
 import { TOOL } from '../notte/toolNames.js';
@@ -38,7 +39,7 @@ const DELETE_TIMEOUT_MS = 10_000;
 export class GridDriver implements Driver {
   readonly #options: GridDriverOptions;
   readonly #base: URL;
-  readonly #live = new Set<DriverSession>();
+  readonly #live = new LiveSessions<DriverSession>();
 
   constructor(options: GridDriverOptions) {
     this.#options = options;
@@ -69,21 +70,19 @@ export class GridDriver implements Driver {
       await remove();
       throw error;
     }
-    const ref: { session?: DriverSession } = {};
     const keepAlive = this.#keepAlive(created.id, hooks);
-    const session = await openAttached({
-      browser, open, hooks, options: this.#options.page, cdpUrl: endpoint.masked,
-      lostReason: `The Grid browser (session ${created.id}) went away.`,
-      heartbeatMs: HEARTBEAT_MS,
-      afterClose: async () => {
-        clearInterval(keepAlive);
-        if (ref.session !== undefined) this.#live.delete(ref.session);
-        await remove();
-      },
-    });
-    ref.session = session;
-    this.#live.add(session);
-    return session;
+    return this.#live.track((forget) =>
+      openAttached({
+        browser, open, hooks, options: this.#options.page, cdpUrl: endpoint.masked,
+        lostReason: `The Grid browser (session ${created.id}) went away.`,
+        heartbeatMs: HEARTBEAT_MS,
+        afterClose: async () => {
+          clearInterval(keepAlive);
+          forget();
+          await remove();
+        },
+      }),
+    );
   }
 
   async releaseIdle(): Promise<void> {
@@ -91,7 +90,7 @@ export class GridDriver implements Driver {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all([...this.#live].map((session) => session.close()));
+    await this.#live.closeAll();
   }
 
   async #create(body: unknown, signal: AbortSignal | undefined): Promise<{ id: string; cdp: string }> {

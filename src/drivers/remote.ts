@@ -1,3 +1,4 @@
+import { LiveSessions } from './liveSessions.js';
 import { BsmError } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
 import { resolvesPrivate } from '../page/networkGuard.js';
@@ -18,7 +19,7 @@ export interface RemoteDriverOptions {
 /** Sessions on browsers someone else runs, reached by cdp_url or --cdp-endpoint: one CDP connection per session. */
 export class RemoteDriver implements Driver {
   readonly #options: RemoteDriverOptions;
-  readonly #live = new Set<DriverSession>();
+  readonly #live = new LiveSessions<DriverSession>();
 
   constructor(options: RemoteDriverOptions) {
     this.#options = options;
@@ -48,18 +49,14 @@ export class RemoteDriver implements Driver {
     const timeoutMs = this.#options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     const wsUrl = await resolveWebSocket(endpoint, headers, timeoutMs);
     const browser = await connectCdp(endpoint, wsUrl, headers, timeoutMs);
-    const ref: { session?: DriverSession } = {};
     // The client's own endpoint comes back (masked); the server-wide one is never handed out: it holds every session.
-    const session = await openAttached({
-      browser, open, hooks, options: this.#options.page, cdpUrl: fromClient ? endpoint.masked : null,
-      lostReason: `The remote browser at ${endpoint.masked} went away (connection closed).`,
-      afterClose: async () => {
-        if (ref.session !== undefined) this.#live.delete(ref.session);
-      },
-    });
-    ref.session = session;
-    this.#live.add(session);
-    return session;
+    return this.#live.track((forget) =>
+      openAttached({
+        browser, open, hooks, options: this.#options.page, cdpUrl: fromClient ? endpoint.masked : null,
+        lostReason: `The remote browser at ${endpoint.masked} went away (connection closed).`,
+        afterClose: async () => forget(),
+      }),
+    );
   }
 
   async releaseIdle(): Promise<void> {
@@ -67,6 +64,6 @@ export class RemoteDriver implements Driver {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all([...this.#live].map((session) => session.close()));
+    await this.#live.closeAll();
   }
 }

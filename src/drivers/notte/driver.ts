@@ -1,3 +1,4 @@
+import { LiveSessions } from '../liveSessions.js';
 import { BsmError } from '../../errors.js';
 import { log } from '../../log.js';
 import type { ProxySettings, SessionStartRequest } from '../../notte/session.js';
@@ -35,7 +36,7 @@ function apiStartBody(request: SessionStartRequest): Record<string, unknown> {
 export class NotteDriver implements Driver {
   readonly #client: NotteClient;
   readonly #options: NotteDriverOptions;
-  readonly #open = new Set<NotteSession>();
+  readonly #open = new LiveSessions<NotteSession>();
 
   constructor(options: NotteDriverOptions) {
     this.#options = options;
@@ -48,9 +49,13 @@ export class NotteDriver implements Driver {
   }
 
   async open(open: OpenRequest, hooks: OpenHooks): Promise<DriverSession> {
+    return this.#open.track((forget) => this.#start(open, hooks, forget));
+  }
+
+  async #start(open: OpenRequest, hooks: OpenHooks, forget: () => void): Promise<NotteSession> {
     const body = apiStartBody(open.request);
     const started = readApi(ApiSession, await this.#client.call({ method: 'POST', path: '/sessions/start', body, idempotent: false, timeoutMs: this.#options.startTimeoutMs }), 'start');
-    const session = new NotteSession(started, this.#client, hooks, this.#options.callLimits, () => this.#open.delete(session));
+    const session = new NotteSession(started, this.#client, hooks, this.#options.callLimits, forget);
     if (started.status !== 'active') {
       await session.close();
       throw new BsmError('E_BROWSER_LAUNCH', `The Notte API started the session as ${started.status}${started.error ? `: ${started.error}` : ''}.`, `Try ${TOOL.start} again.`);
@@ -69,7 +74,6 @@ export class NotteDriver implements Driver {
         throw error;
       }
     }
-    this.#open.add(session);
     log('info', 'Notte session started', { session_id: open.sessionId, remote_session_id: started.session_id });
     return session;
   }
@@ -79,7 +83,7 @@ export class NotteDriver implements Driver {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all([...this.#open].map((session) => session.close()));
+    await this.#open.closeAll();
     await this.#client.close();
   }
 }
