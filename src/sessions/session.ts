@@ -7,6 +7,9 @@ import type { SessionReplay } from '../notte/replay.js';
 import { isoDuration } from './duration.js';
 import type { SessionVault } from '../vault/sessionVault.js';
 
+/** How long the status waits for the browser side to close before it changes anyway. */
+const CLOSE_WAIT_MS = 15_000;
+
 export type CloseReason = NonNullable<SessionResponse['close_reason']>;
 
 /** A step keeps what an agent needs to retrace the session, never whole observations. */
@@ -30,6 +33,8 @@ export class Session {
   #closedAt: Date | null = null;
   #error: string | null = null;
   #closeReason: CloseReason | null = null;
+  /** Set while the session is being closed: no new operation starts, and every end() waits for the same close. */
+  #ending: Promise<void> | undefined;
   #steps: SessionStep[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   #finalBytes: { request: number; response: number } | undefined;
@@ -55,7 +60,7 @@ export class Session {
 
   /** Why the session must end now, if it must: idle past its timeout, or past its whole lifetime. */
   expiry(now: Date): CloseReason | undefined {
-    if (this.#status !== 'active') return undefined;
+    if (this.#status !== 'active' || this.#ending !== undefined) return undefined;
     if (now.getTime() > this.createdAt.getTime() + this.request.max_duration_minutes * this.#minuteMs) return 'max_duration';
     if (now.getTime() > this.#lastAccessedAt.getTime() + this.idleTimeoutMinutes * this.#minuteMs) return 'idle_timeout';
     return undefined;
@@ -87,26 +92,39 @@ export class Session {
   }
 
   assertActive(): void {
+    if (this.#status === 'active' && this.#ending !== undefined) {
+      throw new BsmError('E_SESSION_NOT_ACTIVE', `Session ${this.id} is ending.`, `Start a new one with ${TOOL.start}.`);
+    }
     if (this.#status !== 'active') {
       const why = this.#error === null ? '' : ` (${this.#error})`;
       throw new BsmError('E_SESSION_NOT_ACTIVE', `Session ${this.id} is not active (${this.#status}${why}).`, `Start a new one with ${TOOL.start}.`);
     }
   }
 
-  /** Ends the session once; the first reason wins. Releases the browser context at once. */
-  async end(status: Exclude<SessionStatus, 'active'>, reason: CloseReason, error: string | null = null): Promise<void> {
-    if (this.#status !== 'active') return;
+  /**
+   * Ends the session once; the first reason wins, and every caller waits for the same close. The status changes
+   * only once the browser side is done (a persisting profile saved, recordings finished), so a client that sees
+   * `timed_out` or `closed` can at once start a session on the same profile and find what this one left.
+   */
+  end(status: Exclude<SessionStatus, 'active'>, reason: CloseReason, error: string | null = null): Promise<void> {
+    if (this.#status !== 'active') return Promise.resolve();
+    this.#ending ??= this.#close(status, reason, error);
+    return this.#ending;
+  }
+
+  async #close(status: Exclude<SessionStatus, 'active'>, reason: CloseReason, error: string | null): Promise<void> {
+    const closedAt = new Date();
+    this.#finalBytes = this.#driver.networkBytes();
+    const closing = this.#driver.close().catch((caught: unknown) => log('warn', 'closing the browser context failed', { session_id: this.id, error: errorMessage(caught) }));
+    // A close that hangs (a remote browser gone silent) must not keep the session looking active: it goes on alone.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closing, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
     this.#status = status;
     this.#closeReason = reason;
     this.#error = error;
-    this.#closedAt = new Date();
-    this.#finalBytes = this.#driver.networkBytes();
+    this.#closedAt = closedAt;
     log('info', 'session ended', { session_id: this.id, status, reason });
-    try {
-      await this.#driver.close();
-    } catch (caught: unknown) {
-      log('warn', 'closing the browser context failed', { session_id: this.id, error: errorMessage(caught) });
-    }
   }
 
   toResponse(now = new Date()): SessionResponse {
