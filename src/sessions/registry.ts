@@ -110,6 +110,7 @@ export class SessionRegistry {
   async status(owner: string, sessionId: string): Promise<SessionResponse> {
     const session = this.get(owner, sessionId);
     await this.#expire(session);
+    await session.settled();
     return session.toResponse();
   }
 
@@ -141,8 +142,10 @@ export class SessionRegistry {
 
   async list(owner: string, query: { only_active: boolean; page: number; page_size: number }): Promise<SessionList> {
     await this.reap();
-    const mine = [...this.#sessions.values()]
-      .filter((session) => session.owner === owner && (!query.only_active || session.status === 'active'))
+    const owned = [...this.#sessions.values()].filter((session) => session.owner === owner);
+    await Promise.all(owned.map((session) => session.settled()));
+    const mine = owned
+      .filter((session) => !query.only_active || session.status === 'active')
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     const from = (query.page - 1) * query.page_size;
     return {

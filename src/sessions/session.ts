@@ -112,6 +112,11 @@ export class Session {
     return this.#ending;
   }
 
+  /** Resolves once a close under way has finished (at once when none is): a status read then shows how it ended. */
+  async settled(): Promise<void> {
+    await this.#ending;
+  }
+
   async #close(status: Exclude<SessionStatus, 'active'>, reason: CloseReason, error: string | null): Promise<void> {
     const closedAt = new Date();
     this.#finalBytes = this.#driver.networkBytes();
