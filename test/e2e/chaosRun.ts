@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { PageServer } from '../fixtures/pageServer.js';
-import { call, chromiumProcesses, startHttpServer, waitFor } from './harness.js';
+import { call, chromiumProcesses, renderers, startHttpServer, waitFor } from './harness.js';
 import type { HttpServer } from './harness.js';
 
 /**
@@ -81,7 +81,7 @@ async function healthz(server: HttpServer): Promise<{ active_sessions: number }>
   return (await res.json()) as { active_sessions: number };
 }
 
-/** Kill -9 the browser, a renderer's browser, the client, the server; then `cycles` random cycles on one server. */
+/** Kill -9 the browser, a session's renderer, the client, the server; then `cycles` random cycles on one server. */
 export async function runChaos(pages: PageServer, cycles: number, seed = 1): Promise<ChaosFigures> {
   const figures: ChaosFigures = { cycles, failures: [], leftAfter: {} };
   const url = pages.setContent('/chaos', '<h1>Chaos</h1><button>Still here</button>');
@@ -107,6 +107,26 @@ export async function runChaos(pages: PageServer, cycles: number, seed = 1): Pro
     if (seen.isError || !seen.text.includes('Still here')) figures.failures.push(`browser kill: the next session failed: ${seen.text.slice(0, 160)}`);
     await server.stop();
     figures.leftAfter['browser killed'] = await settleLeft(server.tag);
+  }
+
+  // 1b. A renderer killed under a live session: that session ends in error with the reason, the server goes on.
+  {
+    const server = await startHttpServer(['--client-timeout', '10']);
+    const { client } = await server.connect();
+    const first = await call(client, 'session_start', {});
+    if (first.isError) figures.failures.push(`renderer kill: start failed: ${first.text.slice(0, 160)}`);
+    const id = String(first.structured['session_id']);
+    await call(client, 'observe', { session_id: id, url });
+    const victims = renderers(server.tag);
+    if (victims.length === 0) figures.failures.push('renderer kill: no renderer found to kill');
+    for (const pid of victims) process.kill(pid, 'SIGKILL');
+    const ended = await waitFor('the session to see its renderer die', async () => (await call(client, 'session_status', { session_id: id })).structured, (s) => s['status'] !== 'active', 20_000).catch(() => ({ status: 'active', error: null }));
+    if (ended['status'] !== 'error' || typeof ended['error'] !== 'string') figures.failures.push(`renderer kill: session status ${String(ended['status'])}, error ${String(ended['error'])}`);
+    const again = await call(client, 'session_start', {});
+    const seen = again.isError ? again : await call(client, 'observe', { session_id: String(again.structured['session_id']), url });
+    if (seen.isError || !seen.text.includes('Still here')) figures.failures.push(`renderer kill: the next session failed: ${seen.text.slice(0, 160)}`);
+    await server.stop();
+    figures.leftAfter['renderer killed'] = await settleLeft(server.tag);
   }
 
   // 2. A client killed mid-conversation, and 3. the server itself killed with its sessions open.

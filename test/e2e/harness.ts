@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -39,6 +39,25 @@ export function chromiumProcesses(tag: string): number[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
+}
+
+/** Renderer processes under the server's tagged browsers (renderers do not carry the tag, their ancestor does). */
+export function renderers(tag: string): number[] {
+  const all = [...chromiumProcesses(tag)];
+  for (let i = 0; i < all.length; i += 1) {
+    try {
+      all.push(...execFileSync('pgrep', ['-P', String(all[i])], { encoding: 'utf8' }).split('\n').filter((line) => line.trim() !== '').map(Number));
+    } catch {
+      // no children
+    }
+  }
+  return [...new Set(all)].filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }
 
 export async function waitFor<T>(what: string, probe: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {

@@ -72,9 +72,13 @@ describe('oversized stdio input', () => {
       expect(JSON.stringify(started)).toContain('session_id');
       expect(chromiumProcesses(raw.tag).length).toBeGreaterThan(0);
 
-      const huge = await raw.request('tools/call', { name: 'session_status', arguments: { session_id: 'x'.repeat(11 * 1024 * 1024) } });
+      // The ping goes out right behind the huge line, while the server is still reading and refusing it. The 30 s
+      // bound is the stall the issue saw (the server deaf for over 30 s), not a speed target.
+      const [huge, pong] = await Promise.all([
+        raw.request('tools/call', { name: 'session_status', arguments: { session_id: 'x'.repeat(11 * 1024 * 1024) } }, 30_000),
+        raw.request('ping', {}, 30_000),
+      ]);
       expect(huge['error']).toMatchObject({ code: -32600, message: expect.stringMatching(/^Request too large: 1153\d{4} bytes, over the server's limit of 4194304 bytes \(--max-request-bytes\)/) });
-      const pong = await raw.request('ping');
       expect(pong).toEqual({ jsonrpc: '2.0', id: expect.any(Number), result: {} });
       const listed = await raw.request('tools/call', { name: 'session_list', arguments: {} });
       expect(JSON.stringify(listed)).toContain('"status":"active"');

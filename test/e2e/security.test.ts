@@ -246,7 +246,7 @@ describe('--block-private-networks', () => {
 });
 
 describe('session_start values checked before the browser sees them', () => {
-  it('refuses a user_agent with a line break and extra_http_headers that are not headers, leaving no browser behind once the conversation ends', async () => {
+  it('refuses a user_agent with a line break, extra_http_headers that are not headers and an impossible viewport, leaving no browser behind once the conversation ends', async () => {
     const http = await startHttpServer();
     try {
       const { client, transport } = await http.connect();
@@ -257,6 +257,12 @@ describe('session_start values checked before the browser sees them', () => {
       expect(header.text).toMatch(/^E_INVALID_INPUT: extra_http_headers\.X Bad: is not a valid header name/);
       const value = await call(client, 'session_start', { extra_http_headers: { 'X-Ok': 'a\r\nInjected: 1' } });
       expect(value.text).toMatch(/^E_INVALID_INPUT: extra_http_headers\.X-Ok: value holds a control character/);
+      const tiny = await call(client, 'session_start', { viewport_width: 10, viewport_height: 800 });
+      expect(tiny.text).toMatch(/^E_INVALID_INPUT: session_start: viewport_width must be at least 100, got a number 10\./);
+      const huge = await call(client, 'session_start', { viewport_width: 1280, viewport_height: 100_000 });
+      expect(huge.text).toMatch(/^E_INVALID_INPUT: session_start: viewport_height must be at most 4320, got a number 100000\./);
+      const half = await call(client, 'session_start', { viewport_width: 1280 });
+      expect(half.text).toMatch(/^E_INVALID_INPUT: session_start: viewport_height: viewport_width and viewport_height must be set together/);
       const list = await call(client, 'session_list', { only_active: false });
       expect(list.structured['items']).toEqual([]);
       await transport.terminateSession();

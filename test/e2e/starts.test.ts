@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath } from '../fixtures/chromium.js';
 import { PageServer } from '../fixtures/pageServer.js';
-import { call, chromiumProcesses, startHttpServer, startSession, startStdio, waitFor } from './harness.js';
+import { call, chromiumProcesses, renderers, startHttpServer, startSession, startStdio, waitFor } from './harness.js';
 
 let pages: PageServer;
 let calm: string;
@@ -19,24 +18,6 @@ afterAll(async () => {
   await pages.close();
 });
 
-/** Renderer processes under the server's tagged browsers (renderers do not carry the tag, their ancestor does). */
-function renderers(tag: string): number[] {
-  const all = [...chromiumProcesses(tag)];
-  for (let i = 0; i < all.length; i += 1) {
-    try {
-      all.push(...execFileSync('pgrep', ['-P', String(all[i])], { encoding: 'utf8' }).split('\n').filter((line) => line.trim() !== '').map(Number));
-    } catch {
-      // no children
-    }
-  }
-  return [...new Set(all)].filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
-    } catch {
-      return false; // gone meanwhile
-    }
-  });
-}
 
 describe('session starts', () => {
   it('a start that fails inside the browser releases what it took: no browser is left once the conversation ends', async () => {
