@@ -233,13 +233,18 @@ describe('profiles: saved on the remaining end paths', () => {
 
   it('saves the profile when a stdio client closes stdin (EOF), with no signal sent', async () => {
     const piped = await startPipedStdio(['--caps', 'all', '--data-dir', dataDir]);
-    await logIn(piped, { id: 'eof-save', persist: true });
-    piped.endStdin();
-    expect(await piped.exited).toBe(0);
-    expect(piped.stderr()).toMatch(/shutting down.*stdin closed/);
-    expect(readdirSync(join(dataDir, 'profiles'))).not.toContain('eof-save.lock');
-    await waitFor('its browsers to exit', () => chromiumProcesses(piped.tag).length, (count) => count === 0);
-    expect(await accountText(server, { id: 'eof-save' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
+    try {
+      await logIn(piped, { id: 'eof-save', persist: true });
+      piped.endStdin();
+      expect(await piped.exited).toBe(0);
+      expect(piped.stderr()).toMatch(/shutting down.*stdin closed/);
+      expect(readdirSync(join(dataDir, 'profiles'))).not.toContain('eof-save.lock');
+      await waitFor('its browsers to exit', () => chromiumProcesses(piped.tag).length, (count) => count === 0);
+      expect(await accountText(server, { id: 'eof-save' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
+    } finally {
+      // A server that ignored the EOF would otherwise outlive the test.
+      if (piped.child.exitCode === null && piped.child.signalCode === null) piped.child.kill('SIGKILL');
+    }
   });
 });
 
