@@ -139,7 +139,7 @@ export async function startHttp(config: Config, registry: SessionRegistry, viewe
     const requestUrl = new URL(req.url ?? '/', 'http://localhost');
     const path = requestUrl.pathname;
     if (path === '/healthz' && req.method === 'GET') {
-      sendJson(res, 200, { status: 'ok', conversations: conversations.size, active_sessions: registry.activeCount(), ...heapFigures(requestUrl.searchParams.get('gc') === '1') });
+      sendJson(res, 200, { status: 'ok', conversations: conversations.size, active_sessions: registry.activeCount(), ...viewer?.figures(), ...heapFigures(requestUrl.searchParams.get('gc') === '1') });
       return;
     }
     if (viewer?.handles(path) === true) return viewer.handle(req, res, path);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BsmError, excerpt } from '../errors.js';
@@ -77,9 +77,21 @@ export class ProfileStore {
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     const createdAt = this.#read(id)?.created_at ?? new Date().toISOString();
     const temp = join(this.#dir, `.${id}.${process.pid}.${Date.now()}.tmp`);
-    // Cookies are the user's credentials: readable by this user only.
-    writeFileSync(temp, JSON.stringify({ profile_id: id, created_at: createdAt, state }), { mode: 0o600 });
-    renameSync(temp, this.#file(id));
+    try {
+      // Cookies are the user's credentials: readable by this user only.
+      const fd = openSync(temp, 'wx', 0o600);
+      try {
+        writeFileSync(fd, JSON.stringify({ profile_id: id, created_at: createdAt, state }));
+        fsyncSync(fd); // on disk before the rename, so a power cut cannot leave an empty profile under the real name
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.#file(id));
+    } catch (error: unknown) {
+      // A failed write (disk full, file size limit) leaves the old profile in place and no half file beside it.
+      rmSync(temp, { force: true });
+      throw error;
+    }
   }
 
   /** Only one session may persist a profile at a time; the returned function gives it back. */

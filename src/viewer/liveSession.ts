@@ -8,7 +8,7 @@ import { dispatchInput } from './input.js';
 import type { ViewerInput } from './input.js';
 import type { Recorder } from './recorder.js';
 import { Screencast } from './screencast.js';
-import type { Frame } from './screencast.js';
+import type { Frame, ScreencastFigures } from './screencast.js';
 
 /** The agent's last steps shown in the viewer. */
 const SHOWN_STEPS = 20;
@@ -54,13 +54,13 @@ export class LiveSession {
   #recorder: Recorder | undefined;
   #ended = false;
 
-  constructor(args: { sessionId: string; token: string; surface: LiveSurface; readOnly: boolean; maxViewers: number }) {
+  constructor(args: { sessionId: string; token: string; surface: LiveSurface; readOnly: boolean; maxViewers: number; figures: ScreencastFigures }) {
     this.sessionId = args.sessionId;
     this.token = args.token;
     this.#surface = args.surface;
     this.#readOnly = args.readOnly;
     this.#maxViewers = args.maxViewers;
-    this.screencast = new Screencast(args.surface);
+    this.screencast = new Screencast(args.surface, args.figures);
   }
 
   set recorder(recorder: Recorder | undefined) {

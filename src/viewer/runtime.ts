@@ -13,6 +13,7 @@ import { LiveSession } from './liveSession.js';
 import { Recorder } from './recorder.js';
 import { Retention } from './retention.js';
 import { handleViewer, isViewerPath } from './routes.js';
+import type { ScreencastFigures } from './screencast.js';
 import { watched } from './watched.js';
 
 export interface ViewerOptions {
@@ -46,6 +47,7 @@ export class ViewerRuntime {
   #server: Server | undefined;
   #listening: Promise<string> | undefined;
   readonly #allowed: Set<string>;
+  readonly #figures: ScreencastFigures = { screencasts_running: 0, screencast_frames: 0 };
 
   constructor(options: ViewerOptions) {
     this.#options = options;
@@ -56,6 +58,11 @@ export class ViewerRuntime {
   /** The origin viewer URLs start with, once a listener is up. */
   setBaseUrl(origin: string): void {
     this.#baseUrl = origin.replace(/\/$/, '');
+  }
+
+  /** For GET /healthz: shows that a session nobody watches or records paints no frames. */
+  figures(): ScreencastFigures {
+    return { ...this.#figures };
   }
 
   handles(path: string): boolean {
@@ -127,7 +134,7 @@ export class ViewerRuntime {
       return inner;
     }
     const token = randomBytes(24).toString('base64url');
-    const live = new LiveSession({ sessionId, token, surface, readOnly: this.#options.readOnly, maxViewers: this.#options.maxViewers });
+    const live = new LiveSession({ sessionId, token, surface, readOnly: this.#options.readOnly, maxViewers: this.#options.maxViewers, figures: this.#figures });
     if (record) {
       try {
         live.recorder = await Recorder.start(sessionId, surface, join(this.#options.recordingsDir, sessionId), this.#options.recordingsTtlSeconds * 1000, live.screencast);

@@ -13,6 +13,12 @@ export interface Frame {
 
 export type FrameListener = (frame: Frame) => void;
 
+/** Server-wide figures for GET /healthz: how many screencasts run now, and how many frames Chromium has sent. */
+export interface ScreencastFigures {
+  screencasts_running: number;
+  screencast_frames: number;
+}
+
 /** Frames are capped at this size: enough to read a page, small enough to stream to a few viewers. */
 const MAX_FRAME_SIDE = 1280;
 const JPEG_QUALITY = 70;
@@ -23,6 +29,7 @@ const JPEG_QUALITY = 70;
  */
 export class Screencast {
   readonly #surface: LiveSurface;
+  readonly #figures: ScreencastFigures;
   readonly #listeners = new Set<FrameListener>();
   #page: Page | undefined;
   #cdp: CDPSession | undefined;
@@ -30,8 +37,9 @@ export class Screencast {
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
 
-  constructor(surface: LiveSurface) {
+  constructor(surface: LiveSurface, figures: ScreencastFigures) {
     this.#surface = surface;
+    this.#figures = figures;
   }
 
   get last(): Frame | undefined {
@@ -85,6 +93,7 @@ export class Screencast {
     cdp.on('Page.screencastFrame', (event) => {
       // Chromium sends the next frame only once this one is acknowledged.
       cdp.send('Page.screencastFrameAck', { sessionId: event.sessionId }).catch(() => undefined);
+      this.#figures.screencast_frames += 1;
       const frame: Frame = { jpeg: Buffer.from(event.data, 'base64'), width: event.metadata.deviceWidth, height: event.metadata.deviceHeight, at: Date.now() };
       this.#last = frame;
       for (const listener of this.#listeners) listener(frame);
@@ -92,6 +101,7 @@ export class Screencast {
     await cdp.send('Page.startScreencast', { format: 'jpeg', quality: JPEG_QUALITY, maxWidth: MAX_FRAME_SIDE, maxHeight: MAX_FRAME_SIDE });
     this.#page = page;
     this.#cdp = cdp;
+    this.#figures.screencasts_running += 1;
     page.once('close', () => void this.follow());
   }
 
@@ -102,5 +112,7 @@ export class Screencast {
     if (cdp === undefined) return;
     await cdp.send('Page.stopScreencast').catch(() => undefined); // the tab may be gone already
     await cdp.detach().catch(() => undefined);
+    // Counted down once detached: no frame event can follow, so "0 running" means no frame is on its way.
+    this.#figures.screencasts_running -= 1;
   }
 }

@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { chromiumPath, TEST_BROWSER_ARGS } from '../fixtures/chromium.js';
 
@@ -128,6 +129,38 @@ export async function startStdio(extra: readonly string[] = [], clientOptions?: 
     }, 50);
   });
   return { client, tag, pid, stderr: () => stderr, exited, close: () => client.close() };
+}
+
+export interface PipedStdioServer {
+  client: Client;
+  tag: string;
+  child: ChildProcess;
+  stderr: () => string;
+  /** Ends the server's stdin and nothing else: the EOF a client sends when it goes away. */
+  endStdin(): void;
+  /** Resolves with the exit code (or the signal's name) once the server process is gone. */
+  exited: Promise<number | string | null>;
+}
+
+/**
+ * A stdio server whose pipes the test holds itself. The SDK's StdioClientTransport.close() follows EOF with SIGTERM
+ * after 2 s, so a test of the EOF path alone cannot use it. The SDK's line transport is symmetric: the server-side
+ * class over the child's stdout/stdin speaks the client's half just as well.
+ */
+export async function startPipedStdio(extra: readonly string[] = []): Promise<PipedStdioServer> {
+  assertBuilt();
+  const tag = randomUUID();
+  const child = spawn(process.execPath, serverArgs(tag, extra), { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const { stdin, stdout } = child;
+  if (stdin === null || stdout === null) throw new Error('the stdio server has no pipes');
+  const client = new Client({ name: 'e2e-piped-stdio', version: '1.0.0' });
+  await client.connect(new StdioServerTransport(stdout, stdin));
+  return { client, tag, child, stderr: () => stderr, endStdin: () => stdin.end(), exited };
 }
 
 export interface HttpServer {

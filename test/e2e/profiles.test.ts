@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageServer } from '../fixtures/pageServer.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { call, chromiumProcesses, startHttpServer, startSession, startStdio, waitFor } from './harness.js';
+import { call, chromiumProcesses, startHttpServer, startPipedStdio, startSession, startStdio, waitFor } from './harness.js';
 import type { StdioServer } from './harness.js';
 
 let pages: PageServer;
@@ -184,5 +185,128 @@ describe('profiles: a SIGTERM of the server mid-session', () => {
       await next.close();
       await next.exited;
     }
+  });
+});
+
+/** The profile as the store wrote it; throws (failing the test) when the file is not whole JSON. */
+function savedProfile(id: string): { text: string; localStorage: Record<string, string> } {
+  const text = readFileSync(join(dataDir, 'profiles', `${id}.json`), 'utf8');
+  const parsed = JSON.parse(text) as { state: { origins: { localStorage?: { name: string; value: string }[] }[] } }; // the store's own file format, read back
+  const localStorage: Record<string, string> = {};
+  for (const origin of parsed.state.origins) for (const item of origin.localStorage ?? []) localStorage[item.name] = item.value;
+  return { text, localStorage };
+}
+
+/** Runs `code` (an expression) in the session's page and waits for it to report done. */
+async function inPage(target: { client: Client }, id: string, code: string): Promise<void> {
+  const result = await call(target.client, 'step', { session_id: id, type: 'evaluate_js', code: `(${code}, ['DO', 'NE'].join('-'))` });
+  expect(result.text, result.text).toContain('DO-NE');
+}
+
+function tempFilesIn(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.endsWith('.tmp'));
+}
+
+describe('profiles: saved on the remaining end paths', () => {
+  it('saves the profile when the session reaches max_duration_minutes', async () => {
+    // --minute-ms 2000: max_duration_minutes 8 is 16 s, long enough for the login on a loaded machine.
+    const quick = await startStdio(['--caps', 'all', '--data-dir', dataDir, '--minute-ms', '2000']);
+    try {
+      const id = await startSession(quick.client, { profile: { id: 'max-save', persist: true }, url: pages.url('/login'), idle_timeout_minutes: 8, max_duration_minutes: 8 });
+      await call(quick.client, 'observe', { session_id: id });
+      expect((await call(quick.client, 'step', { session_id: id, type: 'click', id: 'B1' })).structured['success']).toBe(true);
+      const probe = { session_id: id, type: 'evaluate_js', code: "document.title === 'in' ? ['LOGGED', 'IN'].join('-') : 'not yet'" };
+      await waitFor('the login to finish', async () => (await call(quick.client, 'step', probe)).text, (text) => text.includes('LOGGED-IN'));
+      // Busy until the end, so the idle timer cannot be the one that ends it.
+      const status = await waitFor('the max duration', async () => {
+        await call(quick.client, 'observe', { session_id: id });
+        return (await call(quick.client, 'session_status', { session_id: id })).structured;
+      }, (value) => value['status'] !== 'active', 40_000);
+      expect(status).toMatchObject({ status: 'timed_out', close_reason: 'max_duration' });
+      expect(savedProfile('max-save').localStorage['user']).toBe('ada');
+      expect(await accountText(server, { id: 'max-save' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
+    } finally {
+      await quick.close();
+      await quick.exited;
+    }
+  });
+
+  it('saves the profile when a stdio client closes stdin (EOF), with no signal sent', async () => {
+    const piped = await startPipedStdio(['--caps', 'all', '--data-dir', dataDir]);
+    try {
+      await logIn(piped, { id: 'eof-save', persist: true });
+      piped.endStdin();
+      expect(await piped.exited).toBe(0);
+      expect(piped.stderr()).toMatch(/shutting down.*stdin closed/);
+      expect(readdirSync(join(dataDir, 'profiles'))).not.toContain('eof-save.lock');
+      await waitFor('its browsers to exit', () => chromiumProcesses(piped.tag).length, (count) => count === 0);
+      expect(await accountText(server, { id: 'eof-save' })).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
+    } finally {
+      // A server that ignored the EOF would otherwise outlive the test.
+      if (piped.child.exitCode === null && piped.child.signalCode === null) piped.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('profiles: a save that fails half way', () => {
+  it('keeps the old profile whole when writing the new one fails mid-file, and saves the next state once it can', async () => {
+    const id = await logIn(server, { id: 'atomic', persist: true });
+    await call(server.client, 'session_stop', { session_id: id });
+    const before = savedProfile('atomic');
+    expect(before.text.length).toBeLessThan(16 * 1024);
+
+    const limited = await startStdio(['--caps', 'all', '--data-dir', dataDir]);
+    try {
+      const big = await startSession(limited.client, { profile: { id: 'atomic', persist: true }, url: pages.url('/account') });
+      await inPage(limited, big, "localStorage.setItem('user', 'eve'), localStorage.setItem('bulk', 'x'.repeat(300000))");
+      // A file size limit on the server process alone (its browser is already running): a write past 64 KiB fails
+      // with EFBIG after the first 64 KiB reached the disk, as a full disk would. An in-place write would leave
+      // those 64 KiB of JSON as the profile.
+      execFileSync('prlimit', ['--pid', String(limited.pid), '--fsize=65536:unlimited']);
+      await call(limited.client, 'session_stop', { session_id: big });
+      await waitFor('the failed save in the log', () => limited.stderr(), (text) => text.includes('profile not saved'));
+      expect(savedProfile('atomic').text).toBe(before.text);
+      expect(tempFilesIn(join(dataDir, 'profiles'))).toEqual([]);
+      expect(await accountText(server, { id: 'atomic' })).toMatch(/Logged in[\s\S]*user=ada/);
+
+      execFileSync('prlimit', ['--pid', String(limited.pid), '--fsize=unlimited:unlimited']);
+      const again = await startSession(limited.client, { profile: { id: 'atomic', persist: true }, url: pages.url('/account') });
+      await inPage(limited, again, "localStorage.setItem('user', 'eve'), localStorage.setItem('bulk', 'x'.repeat(300000))");
+      await call(limited.client, 'session_stop', { session_id: again });
+      const after = savedProfile('atomic');
+      expect(after.localStorage['user']).toBe('eve');
+      expect(after.localStorage['bulk']?.length).toBe(300000);
+      expect(tempFilesIn(join(dataDir, 'profiles'))).toEqual([]);
+    } finally {
+      await limited.close();
+      await limited.exited;
+    }
+  });
+});
+
+describe('profiles: persist false beside a persisting session', () => {
+  it('opens the locked profile read-only: it sees the saved login, and its changes are never saved', async () => {
+    const first = await logIn(server, { id: 'read-only', persist: true });
+    await call(server.client, 'session_stop', { session_id: first });
+
+    const holder = await startSession(server.client, { profile: { id: 'read-only', persist: true } });
+    const locked = await call(server.client, 'session_start', { profile: { id: 'read-only', persist: true } });
+    expect(locked.text).toMatch(/^E_PROFILE_LOCKED: .*"persist": false \(read-only\)/);
+
+    const reader = await startSession(server.client, { profile: { id: 'read-only', persist: false }, url: pages.url('/account') });
+    const seen = await waitFor('the reader to read its storage', async () => (await call(server.client, 'scrape', { session_id: reader })).text, (text) => text.includes('plan='));
+    expect(seen).toMatch(/Logged in[\s\S]*user=ada[\s\S]*plan=gold/);
+    await inPage(server, reader, "localStorage.setItem('user', 'mallory'), document.cookie = 'intruder=1; path=/'");
+    await call(server.client, 'session_stop', { session_id: reader });
+
+    expect(savedProfile('read-only').text).not.toMatch(/mallory|intruder/);
+    // The reader's end gave back no lock it never held: the holder still has the profile to itself.
+    expect((await call(server.client, 'session_start', { profile: { id: 'read-only', persist: true } })).text).toMatch(/^E_PROFILE_LOCKED/);
+
+    await call(server.client, 'session_stop', { session_id: holder });
+    const saved = savedProfile('read-only');
+    expect(saved.text).not.toMatch(/mallory|intruder/);
+    expect(saved.localStorage['user']).toBe('ada');
+    expect(await accountText(server, { id: 'read-only' })).toMatch(/Logged in[\s\S]*user=ada/);
   });
 });

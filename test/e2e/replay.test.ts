@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,69 @@ describe('session recordings and session_replay', () => {
     const blobs = embedded.raw.content.flatMap((block) => (block.type === 'resource' && 'blob' in block.resource ? [block.resource] : []));
     expect(blobs.map((blob) => blob.uri)).toContain(traceUrl);
     expect(Buffer.from(String(blobs[0]?.blob), 'base64').subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('makes a video that lasts as long as the session did, by the test\'s own clock, and shows each visible change in order', async () => {
+    const beforeStart = Date.now();
+    const id = await startSession(server.client, { url: pages.url('/counter'), recording: true });
+    const afterStart = Date.now();
+    await call(server.client, 'observe', { session_id: id });
+    // White, then green after the first click, then blue after the second: three looks the video must show in turn.
+    expect((await call(server.client, 'step', { session_id: id, type: 'click', id: 'B1' })).isError).toBe(false);
+    expect((await call(server.client, 'step', { session_id: id, type: 'wait', time_ms: 1500 })).isError).toBe(false);
+    expect((await call(server.client, 'step', { session_id: id, type: 'click', id: 'B1' })).isError).toBe(false);
+    expect((await call(server.client, 'step', { session_id: id, type: 'wait', time_ms: 1500 })).isError).toBe(false);
+    const beforeStop = Date.now();
+    await call(server.client, 'session_stop', { session_id: id });
+    const afterStop = Date.now();
+    const replay = await call(server.client, 'session_replay', { session_id: id });
+    expect(replay.isError, replay.text).toBe(false);
+    const video = fileURLToPath(String(replay.structured['mp4_url']));
+
+    // Frame rate and count as ffprobe reads them from the file, checked against the wall time the test measured.
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=avg_frame_rate,nb_read_frames', '-of', 'json', video], { encoding: 'utf8' })) as { streams: { avg_frame_rate: string; nb_read_frames: string }[] }; // ffprobe's JSON, as asked for
+    const [num, den] = String(probe.streams[0]?.avg_frame_rate).split('/').map(Number);
+    const fps = Number(num) / Number(den);
+    const frames = Number(probe.streams[0]?.nb_read_frames);
+    expect(fps).toBeGreaterThan(0);
+    // The recording runs from before start returned to before stop returned: at most the outer span, and (with
+    // a generous 30 % for timers on a loaded machine) at least the inner one.
+    const outer = ((afterStop - beforeStart) / 1000) * fps;
+    const inner = ((beforeStop - afterStart) / 1000) * fps;
+    expect(frames, `${frames} frames at ${fps} fps; session spans ${inner.toFixed(1)}–${outer.toFixed(1)} frames`).toBeLessThanOrEqual(Math.ceil(outer) + 1);
+    expect(frames, `${frames} frames at ${fps} fps; session spans ${inner.toFixed(1)}–${outer.toFixed(1)} frames`).toBeGreaterThanOrEqual(Math.floor(inner * 0.7));
+
+    // The colour in the middle of each frame, decoded by ffmpeg: the looks must appear in the order they happened.
+    const rgb = execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-vf', 'crop=16:16:(iw-16)/2:(ih-16)/2,scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 16 * 1024 * 1024 });
+    const looks: string[] = [];
+    for (let i = 0; i + 2 < rgb.length; i += 3) {
+      const [r, g, b] = [rgb[i] ?? 0, rgb[i + 1] ?? 0, rgb[i + 2] ?? 0];
+      looks.push(r > 200 && g > 200 && b > 200 ? 'white' : g > 150 && r < 100 && b < 100 ? 'green' : b > 150 && r < 100 && g < 100 ? 'blue' : 'other');
+    }
+    expect(looks.length).toBe(frames);
+    const sequence = looks.filter((look, i) => look !== 'other' && look !== looks[i - 1]);
+    expect(sequence, looks.join(' ')).toEqual(['white', 'green', 'blue']);
+    // Each click was followed by a 1.5 s wait: each colour stays on screen for a good part of that.
+    expect(looks.filter((look) => look === 'green').length, looks.join(' ')).toBeGreaterThanOrEqual(Math.floor(1.5 * fps * 0.6));
+    expect(looks.filter((look) => look === 'blue').length, looks.join(' ')).toBeGreaterThanOrEqual(Math.floor(1.5 * fps * 0.6));
+  });
+
+  it('links a recording file over the embed cap instead of embedding it, and embeds the small one beside it', async () => {
+    // 3 MB of noise fetched by the page: the trace keeps the response, so trace.zip passes the 2 MiB cap.
+    pages.setRoute('/noise.bin', { body: randomBytes(3 * 1024 * 1024), contentType: 'application/octet-stream' });
+    const id = await startSession(server.client, { url: pages.setContent('/noisy', '<h1 id="h">loading</h1><script>fetch("/noise.bin").then((r) => r.arrayBuffer()).then((b) => { document.getElementById("h").textContent = "got " + b.byteLength; })</script>'), recording: true });
+    await waitFor('the page to fetch the noise', async () => (await call(server.client, 'scrape', { session_id: id })).text, (text) => text.includes(`got ${3 * 1024 * 1024}`));
+    await call(server.client, 'session_stop', { session_id: id });
+    const replay = await call(server.client, 'session_replay', { session_id: id, embed: true });
+    expect(replay.isError, replay.text).toBe(false);
+    const traceUrl = String(replay.structured['trace_url']);
+    const mp4Url = String(replay.structured['mp4_url']);
+    const link = replay.raw.content.find((block) => block.type === 'resource_link' && block.uri === traceUrl);
+    const traceSize = link?.type === 'resource_link' ? Number(link.size) : 0;
+    expect(traceSize).toBeGreaterThan(2 * 1024 * 1024);
+    const embeddedUris = replay.raw.content.flatMap((block) => (block.type === 'resource' ? [block.resource.uri] : []));
+    expect(embeddedUris).not.toContain(traceUrl);
+    expect(embeddedUris).toEqual([mp4Url]);
   });
 
   it('tells an agent how to get a recording when the session has none, and hides foreign ids', async () => {

@@ -75,6 +75,32 @@ describe('file storage over HTTP: storage_list, storage_read, storage_write', ()
     await call(client, 'session_stop', { session_id: id });
   });
 
+  it('keeps downloads the page starts itself (a click on a download link, a script) and lists them', async () => {
+    const csv = randomBytes(20_000);
+    pages.setRoute('/report.csv', { body: csv, contentType: 'text/csv' });
+    const id = await startSession(client, { url: pages.setContent('/self-download', '<a href="/report.csv" download="report.csv">Report</a>') });
+    await call(client, 'observe', { session_id: id });
+    // A plain click, not download_file: the page's own download attribute makes it a download.
+    const click = await call(client, 'step', { session_id: id, type: 'click', id: 'L1' });
+    expect(click.structured['success'], click.text).toBe(true);
+    const listed = await waitFor('the clicked download in storage_list', async () => (await call(client, 'storage_list', { session_id: id })).structured['files'], (files) => Array.isArray(files) && files.length === 1, 20_000);
+    expect(listed).toEqual([expect.objectContaining({ name: 'downloads/report.csv', size: csv.length, file_ext: 'csv' })]);
+    const read = await call(client, 'storage_read', { session_id: id, file_name: 'downloads/report.csv' });
+    const resource = read.raw.content.find((part) => part.type === 'resource');
+    const blob = resource?.type === 'resource' && 'blob' in resource.resource ? resource.resource.blob : '';
+    expect(Buffer.from(blob, 'base64').equals(csv), read.text).toBe(true);
+
+    // No step at all: a script builds a file and downloads it after the page loaded.
+    const script = "setTimeout(() => { const a = document.createElement('a'); a.href = URL.createObjectURL(new Blob(['made,in,page'])); a.download = 'made.csv'; document.body.append(a); a.click(); }, 300)";
+    await call(client, 'step', { session_id: id, type: 'goto', url: pages.setContent('/script-download', `<p>working</p><script>${script}</script>`) });
+    const both = await waitFor('the script\'s download in storage_list', async () => (await call(client, 'storage_list', { session_id: id })).structured['files'], (files) => Array.isArray(files) && files.length === 2, 20_000);
+    expect(both).toEqual([expect.objectContaining({ name: 'downloads/made.csv', size: 12 }), expect.objectContaining({ name: 'downloads/report.csv' })]);
+    const made = await call(client, 'storage_read', { session_id: id, file_name: 'downloads/made.csv' });
+    const madeBlob = made.raw.content.find((part) => part.type === 'resource');
+    expect(madeBlob?.type === 'resource' && 'blob' in madeBlob.resource && Buffer.from(madeBlob.resource.blob, 'base64').toString()).toBe('made,in,page');
+    await call(client, 'session_stop', { session_id: id });
+  });
+
   it('uploads a client file through storage_write and upload_file', async () => {
     const id = await startSession(client, { url: pages.setContent('/upload', UPLOAD_PAGE) });
     const written = await call(client, 'storage_write', { session_id: id, file_name: 'note.txt', content: Buffer.from('hello from the client').toString('base64') });

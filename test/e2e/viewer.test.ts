@@ -12,6 +12,7 @@ import type { HttpServer, StdioServer } from './harness.js';
 let pages: PageServer;
 let server: StdioServer;
 let browser: Browser;
+let decoder: Page;
 let dataDir: string;
 let hits = 0;
 
@@ -50,6 +51,42 @@ async function frameOf(viewer: Page): Promise<string> {
   return viewer.locator('#frame').evaluate((img) => (img instanceof HTMLImageElement ? img.src : ''));
 }
 
+interface FrameDiff {
+  /** Pixels where some colour channel moved by more than JPEG noise does. */
+  changed: number;
+  total: number;
+  /** The colour at the centre of the second frame. */
+  centre: [number, number, number];
+}
+
+/** Decodes two JPEG data URLs in a blank page of the test's own browser and compares them pixel by pixel. */
+async function frameDiff(a: string, b: string): Promise<FrameDiff> {
+  return decoder.evaluate(async ([first, second]) => {
+    const decode = async (url: string): Promise<ImageData> => {
+      const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d');
+      if (context === null) throw new Error('no 2d canvas');
+      context.drawImage(bitmap, 0, 0);
+      return context.getImageData(0, 0, bitmap.width, bitmap.height);
+    };
+    const [x, y] = [await decode(first), await decode(second)];
+    const at = (image: ImageData, k: number): number => image.data[k] ?? 0;
+    const width = Math.min(x.width, y.width);
+    const height = Math.min(x.height, y.height);
+    let changed = 0;
+    for (let row = 0; row < height; row += 1) {
+      for (let col = 0; col < width; col += 1) {
+        const i = (row * x.width + col) * 4;
+        const j = (row * y.width + col) * 4;
+        if (Math.max(Math.abs(at(x, i) - at(y, j)), Math.abs(at(x, i + 1) - at(y, j + 1)), Math.abs(at(x, i + 2) - at(y, j + 2))) > 40) changed += 1;
+      }
+    }
+    const c = ((y.height >> 1) * y.width + (y.width >> 1)) * 4;
+    return { changed, total: width * height, centre: [at(y, c), at(y, c + 1), at(y, c + 2)] as [number, number, number] };
+  }, [a, b] as const);
+}
+
 async function openViewer(viewerUrl: string): Promise<Page> {
   const viewer = await browser.newPage();
   await viewer.goto(viewerUrl);
@@ -72,6 +109,7 @@ beforeAll(async () => {
   pages.setContent('/b', '<html><title>Page B</title><h1 style="font-size:80px">B</h1></html>');
   server = await startStdio(['--viewer', '--viewer-max-clients', '1', '--data-dir', dataDir]);
   browser = await launchTestBrowser();
+  decoder = await browser.newPage();
 });
 
 afterAll(async () => {
@@ -99,7 +137,12 @@ describe('live viewer over stdio (--viewer)', () => {
     expect(observed.text).toContain('B1');
     const clicked = await call(server.client, 'step', { session_id: id, type: 'click', id: 'B1' });
     expect(clicked.isError, clicked.text).toBe(false);
-    await waitFor('a frame showing the click', () => frameOf(viewer), (src) => src !== before, 20_000);
+    // The click turns the page-wide button from white to green: most of the frame must change, to green.
+    const diff = await waitFor('a frame showing the click', async () => frameDiff(before, await frameOf(viewer)), (d) => d.changed > d.total / 2, 20_000);
+    expect(diff.total).toBeGreaterThan(100_000);
+    const [red, green, blue] = diff.centre;
+    expect(green).toBeGreaterThan(200);
+    expect(Math.max(red, blue)).toBeLessThan(80);
     await waitFor('the step in the list', () => viewer.locator('#steps').textContent(), (text) => (text ?? '').includes('click B1 ✓'));
     expect(await viewer.locator('#steps').textContent()).toContain('observe');
     expect(hits).toBe(1);
@@ -159,7 +202,8 @@ describe('live viewer over stdio (--viewer)', () => {
     await waitFor('B in viewer B', () => viewerB.locator('#title').textContent(), (text) => text === 'Page B');
     expect(await viewerA.locator('#tabs').textContent()).not.toContain('/b');
     expect(await viewerB.locator('#tabs').textContent()).not.toContain('/a');
-    expect(await frameOf(viewerA)).not.toBe(await frameOf(viewerB));
+    // The two frames differ where the big "A" and "B" are drawn, not only in JPEG noise.
+    expect((await frameDiff(await frameOf(viewerA), await frameOf(viewerB))).changed).toBeGreaterThan(500);
     await viewerA.close();
     await viewerB.close();
     await call(server.client, 'session_stop', { session_id: a.id });
@@ -233,5 +277,33 @@ describe('live viewer over HTTP', () => {
     await viewer.close();
     await call(client, 'session_stop', { session_id: started.structured['session_id'] });
     expect((await raw(viewerUrl)).status).toBe(404);
+  });
+  it('runs the screencast only while a viewer watches, and stops it when the last one leaves', async () => {
+    const health = async (): Promise<{ screencasts_running: number; screencast_frames: number }> => (await (await fetch(`${http.origin}/healthz`)).json()) as { screencasts_running: number; screencast_frames: number }; // our own /healthz
+    const { client } = await http.connect();
+    // A page that repaints on every animation frame: a running screencast gets frames all the time.
+    const started = await call(client, 'session_start', { url: pages.setContent('/spin', '<h1 id="n" style="font-size:80px">0</h1><script>let n = 0; const tick = () => { document.getElementById("n").textContent = String(++n); requestAnimationFrame(tick); }; tick();</script>') });
+    const id = started.structured['session_id'];
+    const viewerUrl = String(started.structured['viewer_url']);
+    // A `wait` step lets the page animate for a second while the test counts frames.
+    const animate = async (): Promise<void> => {
+      expect((await call(client, 'step', { session_id: id, type: 'wait', time_ms: 1000 })).isError).toBe(false);
+    };
+
+    const unwatched = await health();
+    expect(unwatched.screencasts_running).toBe(0);
+    await animate();
+    expect((await health()).screencast_frames, 'no frames before anyone watches').toBe(unwatched.screencast_frames);
+
+    for (let round = 0; round < 2; round += 1) {
+      const viewer = await openViewer(viewerUrl);
+      const watching = await waitFor('frames while the viewer watches', health, (h) => h.screencasts_running === 1 && h.screencast_frames >= unwatched.screencast_frames + 5, 20_000);
+      await viewer.close();
+      const left = await waitFor('the screencast to stop after the last viewer left', health, (h) => h.screencasts_running === 0, 20_000);
+      expect(left.screencast_frames).toBeGreaterThanOrEqual(watching.screencast_frames);
+      await animate();
+      expect((await health()).screencast_frames, `no frames once the viewer left (round ${round + 1})`).toBe(left.screencast_frames);
+    }
+    await call(client, 'session_stop', { session_id: id });
   });
 });
