@@ -19,11 +19,19 @@ export interface RemoteFigures {
   concurrent: { sessions: number; wallMs: number; startP50Ms: number; startMaxMs: number; failures: number; firstFailure: string };
 }
 
+/**
+ * Between session_start and the round, as a model thinks before its first call. Without it the local round also
+ * paid for the next start: the local driver builds a spare context and tab 500 ms after a start takes one, which
+ * landed in this round's step (821 ms against cdp_url's 380 ms), while cdp_url pays for its context inside its start.
+ */
+const THINK_MS = 1_500;
+
 /** session_start, then one observe + step (fill) round, then stop: the timings a backend adds. */
-async function session(client: Client, url: string, extra: Record<string, unknown>): Promise<{ startMs: number; roundMs: number }> {
+async function session(client: Client, url: string, extra: Record<string, unknown>, thinkMs = THINK_MS): Promise<{ startMs: number; roundMs: number }> {
   const started = await timed(() => call(client, 'session_start', extra));
   if (started.value.isError) throw new Error(`session_start failed: ${started.value.text}`);
   const id = started.value.structured['session_id'];
+  await new Promise((resolve) => setTimeout(resolve, thinkMs));
   const round = await timed(async () => {
     const seen = await call(client, 'observe', { session_id: id, url });
     if (seen.isError) throw new Error(`observe failed: ${seen.text}`);
@@ -67,7 +75,7 @@ export async function benchRemote(rounds = 3, concurrency = 8): Promise<RemoteFi
       Promise.all(
         Array.from({ length: concurrency }, async () => {
           try {
-            starts.push((await session(viaGrid.client, url, {})).startMs);
+            starts.push((await session(viaGrid.client, url, {}, 0)).startMs);
           } catch (error: unknown) {
             failures += 1;
             firstFailure ||= error instanceof Error ? error.message.slice(0, 200) : String(error);

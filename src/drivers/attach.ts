@@ -2,7 +2,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { BsmError, errorText } from '../errors.js';
 import { log } from '../log.js';
 import { TOOL } from '../notte/toolNames.js';
-import { notCdp, unreachable } from './cdpEndpoint.js';
+import { notCdp, refusedCredentials, silentFor, unreachable } from './cdpEndpoint.js';
 import type { CdpEndpoint } from './cdpEndpoint.js';
 import type { DriverSession, OpenHooks, OpenRequest } from './driver.js';
 import { contextOptionsFor, openPageSession } from './playwright.js';
@@ -18,7 +18,9 @@ export async function connectCdp(endpoint: CdpEndpoint, wsUrl: string, headers: 
     return await chromium.connectOverCDP(wsUrl, { headers, timeout: timeoutMs });
   } catch (error: unknown) {
     const why = errorText(error);
-    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT|Timeout \d+ms exceeded|EAI_AGAIN/i.test(why)) throw unreachable(endpoint, why, error);
+    if (/Timeout \d+ms exceeded/i.test(why)) throw unreachable(endpoint, silentFor(timeoutMs), error);
+    if (/\b(401|403)\b/.test(why)) throw refusedCredentials(endpoint, why, error);
+    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT|EAI_AGAIN/i.test(why)) throw unreachable(endpoint, why, error);
     throw notCdp(endpoint, why, error);
   }
 }

@@ -54,13 +54,16 @@ export async function resolveWebSocket(endpoint: CdpEndpoint, headers: Record<st
   try {
     response = await fetch(versionUrl, { headers: withBasicAuth(endpoint.url, headers), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   } catch (error: unknown) {
-    throw unreachable(endpoint, errorText(error), error);
+    // AbortSignal.timeout's own words ("The operation was aborted due to timeout") do not say how long we waited.
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    throw unreachable(endpoint, timedOut ? silentFor(timeoutMs) : errorText(error), error);
   }
   try {
     body = await response.json();
   } catch {
     body = undefined;
   }
+  if (response.status === 401 || response.status === 403) throw refusedCredentials(endpoint, `GET /json/version answered ${response.status}`);
   const ws = typeof body === 'object' && body !== null && 'webSocketDebuggerUrl' in body ? body.webSocketDebuggerUrl : undefined;
   if (!response.ok || typeof ws !== 'string' || !/^wss?:\/\//.test(ws)) {
     throw notCdp(endpoint, `GET /json/version answered ${response.status} without a webSocketDebuggerUrl`);
@@ -81,8 +84,18 @@ export function withBasicAuth(url: URL, headers: Record<string, string>): Record
   return { ...headers, authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
 }
 
+/** The reason given when an endpoint accepted the connection but never answered: it names the bound. */
+export function silentFor(timeoutMs: number): string {
+  return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+}
+
 export function unreachable(endpoint: CdpEndpoint, why: string, cause?: unknown): BsmError {
   return new BsmError('E_CDP_UNREACHABLE', `The CDP endpoint ${endpoint.masked} could not be reached (${excerpt(why, 160)}).`, `Check that the browser is running and the address is right, then call ${TOOL.start} again; leave cdp_url out to use a local browser.`, { cause });
+}
+
+/** A gateway that wants a token answers 401/403: saying "not CDP" would send the user after the wrong fix. */
+export function refusedCredentials(endpoint: CdpEndpoint, why: string, cause?: unknown): BsmError {
+  return new BsmError('E_BACKEND_AUTH', `The CDP endpoint ${endpoint.masked} refused the connection for want of credentials (${excerpt(why, 160)}).`, `Give the provider's token in cdp_headers (or user:password@ in cdp_url), then call ${TOOL.start} again.`, { cause });
 }
 
 export function notCdp(endpoint: CdpEndpoint, why: string, cause?: unknown): BsmError {

@@ -99,7 +99,9 @@ export class GridDriver implements Driver {
     let response: Response;
     let payload: unknown;
     try {
-      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body), signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
+      // Not cut short when the start is given up: the Grid may create the session anyway (a proxy in between never
+      // tells it we left), and only its answer names the session to DELETE, below.
+      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body), signal: timeout });
       payload = await response.json();
     } catch (error: unknown) {
       throw new BsmError('E_BACKEND_UNAVAILABLE', `The Selenium Grid at ${maskUrl(this.#base)} could not be reached (${excerpt(errorText(error), 160)}).`, `Check --selenium-grid and that the Grid is up (GET /status), then call ${TOOL.start} again.`, { cause: error });
