@@ -104,7 +104,8 @@ describe('--backend notte on the wire: what it sends, what it retries', () => {
     const before = proxy.seen.length;
     const refused = await call(notte.client, 'session_start', { solve_captchas: true, proxies: 'us', browser_type: 'firefox' });
     const sent = proxy.seen.slice(before).find((entry) => entry.method === 'POST' && START.test(entry.path));
-    expect(JSON.parse(sent?.body ?? '{}')).toMatchObject({ solve_captchas: true, proxies: 'us', browser_type: 'firefox' });
+    // A country becomes the proxy list Notte's SDK makes of it: the API itself takes bool or a list.
+    expect(JSON.parse(sent?.body ?? '{}')).toMatchObject({ solve_captchas: true, proxies: [{ type: 'notte', country: 'us' }], browser_type: 'firefox' });
     // Our own REST API runs sessions locally and refuses them: the words are the API's, not the MCP server's.
     expect(refused.isError).toBe(true);
     expect(refused.text).toContain('Notte API:');

@@ -180,6 +180,10 @@ describe('Notte-compatible REST API (--rest)', () => {
     const extra = await api('POST', '/sessions/start', { headless: true, no_such_field: 1 });
     expect(extra.status).toBe(422);
     expect(extra.body['detail']).toEqual([expect.objectContaining({ loc: ['body', 'no_such_field'], type: 'extra_forbidden', msg: 'Extra inputs are not permitted' })]);
+    // Fields of our MCP session_start that Notte's SessionStartRequest lacks are unknown here too, as on the cloud.
+    const ours = await api('POST', '/sessions/start', { headless: true, recording: false, expose_cdp: false, cdp_headers: {}, url: 'http://127.0.0.1/', cookies: [] });
+    expect(ours.status).toBe(422);
+    expect(ours.body['detail']).toEqual(['recording', 'expose_cdp', 'cdp_headers', 'url', 'cookies'].map((field) => expect.objectContaining({ loc: ['body', field], type: 'extra_forbidden', msg: 'Extra inputs are not permitted' })));
 
     const range = await api('POST', '/sessions/start', { idle_timeout_minutes: 99 });
     expect(range.status).toBe(422);
