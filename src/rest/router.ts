@@ -121,8 +121,9 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
     method: 'POST',
     pattern: /^\/sessions\/([^/]+)\/page\/observe\/?$/,
     route: ({ sessions }, body, { id }) =>
+      // Notte's Observation always carries the viewport as a JPEG (drawn as screenshot_type says); its SDKs show it.
       parsed(ObserveRequest, body, async (request) => {
-        const { value, ...timing } = await timed(() => sessions.observe(id, { ...request, max_tokens: WHOLE_OBSERVATION_TOKENS }));
+        const { value, ...timing } = await timed(() => sessions.observe(id, { ...request, max_tokens: WHOLE_OBSERVATION_TOKENS, screenshot: true }));
         return ok(notteObservation(value, timing));
       }),
   },
