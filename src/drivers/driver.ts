@@ -1,9 +1,9 @@
 import type { Action } from '../notte/actions.js';
 import type { ObserveOptions, ObserveResult } from '../page/observe.js';
 import type { ScrapeDeps, ScrapeParams, ScrapeResult } from '../page/scrape.js';
-import type { StepResult } from '../page/step.js';
+import type { DriverStepResult } from '../page/step.js';
 import type { SecretSource } from '../page/secrets.js';
-import type { ProxySettings, SessionStartRequest } from '../notte/session.js';
+import type { ProxySettings, SessionResponse, SessionStartRequest } from '../notte/session.js';
 import type { Cookie, CookieInput } from '../notte/state.js';
 import type { SavedState } from '../stores/profileStore.js';
 import type { StartState } from './startState.js';
@@ -25,13 +25,18 @@ export interface DriverSession {
   networkBytes(): { request: number; response: number };
   observe(options: ObserveOptions): Promise<ObserveResult>;
   /** `secrets`: the session's vault for this step; a driver that cannot honour it must refuse placeholders, not type them. */
-  step(action: Action, secrets?: SecretSource): Promise<StepResult>;
+  step(action: Action, secrets?: SecretSource): Promise<DriverStepResult>;
   scrape(params: ScrapeParams, deps: ScrapeDeps): Promise<ScrapeResult>;
   /** Cookies of the context (for these URLs, or all); backends without cookie access leave these out. */
   cookies?(urls?: readonly string[]): Promise<Cookie[]>;
   addCookies?(cookies: readonly CookieInput[]): Promise<void>;
   /** Cookies, localStorage and IndexedDB, as a profile saves them. */
   storageState?(): Promise<SavedState>;
+  /**
+   * Remote backends whose sessions can end on their side (a cloud's idle timeout): asked when the session's status
+   * is read. Answers how it ended there, or undefined while it still runs (or when the backend could not tell).
+   */
+  refresh?(): Promise<RemoteEnd | undefined>;
   /** Releases the session's context (and its own browser, if it has one). Safe to call twice. */
   close(): Promise<void>;
   /** Playwright backends: the context and tabs, so src/viewer can stream, record and take over. */
@@ -42,6 +47,13 @@ export interface DriverSession {
   replay?(): SessionReplay;
   /** Set by src/viewer: `touch` is called when a person works the page in the viewer, so the session is not idle. */
   onActivity?(touch: () => void): void;
+}
+
+/** A session the backend ended on its own side, in its words. */
+export interface RemoteEnd {
+  status: 'closed' | 'timed_out' | 'error';
+  reason: NonNullable<SessionResponse['close_reason']>;
+  error: string;
 }
 
 export interface OpenHooks {

@@ -92,7 +92,28 @@ export const sessionStartShape = {
   url: z.string().max(MAX_URL).url('url must be an absolute URL, e.g. https://example.com').nullish().describe('Open this URL at once.'),
 };
 
-export const SessionStartInput = z.strictObject(sessionStartShape).superRefine((body, ctx) => {
+/**
+ * The fields of Notte's own SessionStartRequest (../shared/spec/notte-api.md §1.1), `timeout_minutes` being its
+ * input alias. The rest of sessionStartShape is ours: url and cookies are acted on by this server; cdp_headers,
+ * expose_cdp and recording are extensions Notte's API does not know (it answers them 422 extra_forbidden).
+ */
+export const NOTTE_START_FIELDS = [
+  'headless', 'solve_captchas', 'max_duration_minutes', 'idle_timeout_minutes', 'timeout_minutes', 'proxies', 'browser_type', 'user_agent',
+  'chrome_args', 'viewport_width', 'viewport_height', 'aspect_ratio', 'cdp_url', 'use_file_storage', 'screenshot_type', 'profile',
+  'web_bot_auth', 'extra_http_headers', 'vault_id', 'auth_ids', 'wait_for_authentication',
+] as const satisfies readonly (keyof typeof sessionStartShape)[];
+export type NotteStartField = (typeof NOTTE_START_FIELDS)[number];
+
+interface CrossFields {
+  idle_timeout_minutes: number;
+  timeout_minutes?: number | undefined;
+  max_duration_minutes: number;
+  viewport_width?: number | null | undefined;
+  viewport_height?: number | null | undefined;
+  aspect_ratio?: string | null | undefined;
+}
+
+function checkCrossFields(body: CrossFields, ctx: z.core.$RefinementCtx<CrossFields>): void {
   const idle = body.timeout_minutes ?? body.idle_timeout_minutes;
   if (idle > body.max_duration_minutes) {
     ctx.addIssue({ code: 'custom', path: ['idle_timeout_minutes'], message: `idle_timeout_minutes (${idle}) must be at most max_duration_minutes (${body.max_duration_minutes})` });
@@ -105,8 +126,15 @@ export const SessionStartInput = z.strictObject(sessionStartShape).superRefine((
   if ((widthSet || heightSet) && body.aspect_ratio !== undefined && body.aspect_ratio !== null) {
     ctx.addIssue({ code: 'custom', path: ['aspect_ratio'], message: 'aspect_ratio cannot be combined with viewport_width/viewport_height; set one or the other' });
   }
-});
+}
+
+export const SessionStartInput = z.strictObject(sessionStartShape).superRefine(checkCrossFields);
 export type SessionStartRequest = z.infer<typeof SessionStartInput>;
+
+const notteStartShape = Object.fromEntries(NOTTE_START_FIELDS.map((field) => [field, sessionStartShape[field]])) as Pick<typeof sessionStartShape, NotteStartField>; // built from the very keys of the Pick
+
+/** Notte's SessionStartRequest alone, extra fields forbidden as Notte's API does: what our REST API takes. */
+export const NotteStartInput = z.strictObject(notteStartShape).superRefine(checkCrossFields);
 
 export const SESSION_STATUSES = ['active', 'closed', 'error', 'timed_out'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];

@@ -18,25 +18,28 @@ export const StepAnswerSchema = ExecutionResultSchema.extend({
   changes: StepChangesSchema.extend({
     active_tab: z.int().optional().describe('Index of the active tab after the action; absent when the session has one tab, tab 0.'),
     tab_count: z.int().optional().describe('Number of open tabs after the action; absent when it is 1.'),
-  }),
+  })
+    .optional()
+    .describe('What the action did to the page; absent when the backend does not report it (Notte\'s cloud): observe to see the page.'),
 });
 export type StepAnswer = z.output<typeof StepAnswerSchema>;
 
-export function stepAnswer(result: ExecutionResult, changes: StepChanges, byId: boolean): StepAnswer {
+export function stepAnswer(result: ExecutionResult, changes: StepChanges | undefined, byId: boolean): StepAnswer {
   const { data, exception, action, success, message } = result;
-  const changed: StepAnswer['changes'] = { ...changes };
-  if (changes.tab_count === 1 && changes.active_tab === 0) {
-    delete changed.active_tab;
-    delete changed.tab_count;
-  }
-  return {
+  const answer: StepAnswer = {
     action: byId ? withoutSelector(action) : action,
     success,
     message,
     ...(data === null ? {} : { data }),
     ...(exception === null ? {} : { exception }),
-    changes: changed,
   };
+  if (changes === undefined) return answer;
+  const changed: NonNullable<StepAnswer['changes']> = { ...changes };
+  if (changes.tab_count === 1 && changes.active_tab === 0) {
+    delete changed.active_tab;
+    delete changed.tab_count;
+  }
+  return { ...answer, changes: changed };
 }
 
 function withoutSelector(action: ResolvedAction): ResolvedAction {

@@ -41,6 +41,9 @@ const SETTLE: Record<ActionType, SettleKind> = {
 const POPUP_LOAD_CAP_MS = 5_000;
 
 /** Executes one Notte action on the host's active tab. Never throws for a failed action: see `result.success`. */
+/** A step as a driver answers it: a backend that cannot tell what the action did to the page (Notte's cloud) leaves out `changes`. */
+export type DriverStepResult = Omit<StepResult, 'changes'> & { changes?: StepChanges };
+
 export async function step(host: PageHost, action: Action, secrets?: SecretSource): Promise<StepResult> {
   const startedAt = new Date();
   const events = installPageHandlers(host);
@@ -235,8 +238,13 @@ function resolved(action: Action, outcome: ActionOutcome): ResolvedAction {
 // ---------------------------------------------------------------------------------------------------------------
 // The model's summary
 
-/** Shared with the Notte driver, so a step answers in the same words whichever backend ran it. */
-export function summarize(result: ExecutionResult, changes: StepChanges, beforeUrl: string | undefined): string {
+/**
+ * Shared with the Notte driver, so a step answers in the same words whichever backend ran it. Without `changes`
+ * (a backend that does not report them) the result's own message is all that is said.
+ */
+export function summarize(result: ExecutionResult, changes: StepChanges | undefined, beforeUrl: string | undefined): string {
+  const head = `${result.success ? '✓' : '✗'} ${result.message}`;
+  if (changes === undefined) return head;
   const effects: string[] = [];
   const where = shortUrl(changes.url, beforeUrl);
   const titled = changes.title === '' ? '' : ` (${JSON.stringify(changes.title)})`;
@@ -265,7 +273,6 @@ export function summarize(result: ExecutionResult, changes: StepChanges, beforeU
   }
   const total = Object.values(changes.waited ?? {}).reduce((sum, ms) => sum + (ms ?? 0), 0);
   const tail = total > 0 ? `; waited ${total}ms` : '';
-  const head = `${result.success ? '✓' : '✗'} ${result.message}`;
   // Messages end with a full stop; the wait joins them as its own sentence.
   if (effects.length === 0) return total > 0 ? `${head} Waited ${total}ms.` : head;
   return `${head}\n→ ${effects.join('; ')}${tail}`;

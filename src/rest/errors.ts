@@ -39,9 +39,16 @@ export function restErrorOf(error: unknown): RestError {
   return { status: 500, body: { message: 'Internal server error.', code: 'E_INTERNAL' } };
 }
 
-/** An operation that failed while executing on the page: Notte marks those with x-error-class. */
+/** Errors about the session, not the action: the action never ran, so they are no execution errors. */
+const NOT_EXECUTION = new Set(['E_SESSION_NOT_FOUND', 'E_SESSION_NOT_ACTIVE', 'E_SHUTTING_DOWN', 'E_SESSION_LIMIT']);
+
+/**
+ * An execute's error. Notte marks only an action that failed while executing on the page with x-error-class
+ * (the SDK raises NotteAPIExecutionError for it); an unknown or ended session is a plain 404/409.
+ */
 export function executionErrorOf(error: unknown): RestError {
   const answer = restErrorOf(error);
+  if (error instanceof BsmError && NOT_EXECUTION.has(error.code)) return answer;
   return { ...answer, headers: { 'x-error-class': 'NotteApiExecutionError' } };
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseAction } from '../notte/actions.js';
 import { observeInputShape } from '../notte/observation.js';
 import { ScrapeInputShape } from '../notte/scrape.js';
-import { SessionStartInput } from '../notte/session.js';
+import { NotteStartInput } from '../notte/session.js';
 import { cookiesArg } from '../notte/state.js';
 import { log } from '../log.js';
 import { redactDeep } from '../vault/redact.js';
@@ -107,9 +107,10 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
     method: 'POST',
     pattern: /^\/sessions\/start\/?$/,
     route: ({ sessions }, body) =>
-      parsed(SessionStartInput, body, async (request) => {
+      // Notte's fields only, as its API: a client sending ours (recording, url, …) would fail against the cloud.
+      parsed(NotteStartInput, body, async (request) => {
         // Notte's SDK asks for captcha solving by default; no local browser does it, and the answer says so (false).
-        const { response } = await sessions.start({ ...request, solve_captchas: false });
+        const { response } = await sessions.start({ ...request, solve_captchas: false, recording: false });
         return ok(response);
       }),
   },
@@ -120,8 +121,9 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
     method: 'POST',
     pattern: /^\/sessions\/([^/]+)\/page\/observe\/?$/,
     route: ({ sessions }, body, { id }) =>
+      // Notte's Observation always carries the viewport as a JPEG (drawn as screenshot_type says); its SDKs show it.
       parsed(ObserveRequest, body, async (request) => {
-        const { value, ...timing } = await timed(() => sessions.observe(id, { ...request, max_tokens: WHOLE_OBSERVATION_TOKENS }));
+        const { value, ...timing } = await timed(() => sessions.observe(id, { ...request, max_tokens: WHOLE_OBSERVATION_TOKENS, screenshot: true }));
         return ok(notteObservation(value, timing));
       }),
   },

@@ -110,6 +110,7 @@ export class SessionRegistry {
   async status(owner: string, sessionId: string): Promise<SessionResponse> {
     const session = this.get(owner, sessionId);
     await this.#expire(session);
+    await session.refresh();
     await session.settled();
     return session.toResponse();
   }
@@ -143,6 +144,7 @@ export class SessionRegistry {
   async list(owner: string, query: { only_active: boolean; page: number; page_size: number }): Promise<SessionList> {
     await this.reap();
     const owned = [...this.#sessions.values()].filter((session) => session.owner === owner);
+    await Promise.all(owned.filter((session) => session.status === 'active').map((session) => session.refresh()));
     await Promise.all(owned.map((session) => session.settled()));
     const mine = owned
       .filter((session) => !query.only_active || session.status === 'active')

@@ -112,6 +112,13 @@ export class Session {
     return this.#ending;
   }
 
+  /** Asks a remote backend whether the session still runs there: one it ended there ends here, with its reason. */
+  async refresh(): Promise<void> {
+    if (this.#status !== 'active' || this.#ending !== undefined || this.#driver.refresh === undefined) return;
+    const ended = await this.#driver.refresh();
+    if (ended !== undefined) await this.end(ended.status, ended.reason, ended.error);
+  }
+
   /** Resolves once a close under way has finished (at once when none is): a status read then shows how it ended. */
   async settled(): Promise<void> {
     await this.#ending;

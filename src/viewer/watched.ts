@@ -47,6 +47,7 @@ export function watched(inner: DriverSession, live: LiveSession, options: Watche
     ...(inner.cookies ? { cookies: inner.cookies.bind(inner) } : {}),
     ...(inner.addCookies ? { addCookies: inner.addCookies.bind(inner) } : {}),
     ...(inner.storageState ? { storageState: inner.storageState.bind(inner) } : {}),
+    ...(inner.refresh ? { refresh: inner.refresh.bind(inner) } : {}),
     close: async () => {
       if (!ended) {
         ended = true;

@@ -173,11 +173,11 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-/** `nodeArgs` go to node itself, before the server's script (e.g. --expose-gc for heap figures). */
-export async function startHttpServer(extra: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<HttpServer> {
+/** `nodeArgs` go to node itself, before the server's script (e.g. --expose-gc for heap figures); `env` adds to the environment. */
+export async function startHttpServer(extra: readonly string[] = [], nodeArgs: readonly string[] = [], env: Record<string, string> = {}): Promise<HttpServer> {
   assertBuilt();
   const tag = randomUUID();
-  const child = spawn(process.execPath, [...nodeArgs, ...serverArgs(tag, ['--port', '0', ...extra])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...serverArgs(tag, ['--port', '0', ...extra])], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
     // On a loaded machine a start can take long; one that gives up must not leave its server (and browsers) behind.

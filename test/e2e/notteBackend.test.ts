@@ -135,6 +135,44 @@ describe('--backend notte, against our own Notte REST API', () => {
     await call(notte.client, 'session_stop', { session_id: again });
   });
 
+  it('reads a session the API ended as ended at once: session_status and session_list ask the API, no page call needed', async () => {
+    const remote = await startSession(notte.client, { url: pages.url('/about') });
+    const other = await startSession(notte.client, { url: pages.url('/about') });
+    const listedBefore = await call(notte.client, 'session_list', {});
+    expect((listedBefore.structured['items'] as Array<{ session_id: string }>).map((item) => item.session_id).sort()).toEqual([remote, other].sort());
+    const active = (await restSessions()).filter((session) => session['status'] === 'active').map((session) => String(session['session_id']));
+    expect(active).toHaveLength(2);
+    // The API's ids are not ours: one of the two is ended there, and exactly one of ours must read so.
+    const killed = await fetch(`${api.origin}/sessions/${active[0] ?? ''}/stop`, { method: 'DELETE', headers: { authorization: `Bearer ${KEY}` } });
+    expect(killed.status).toBe(200);
+
+    const statuses = [await call(notte.client, 'session_status', { session_id: remote }), await call(notte.client, 'session_status', { session_id: other })];
+    const ended = statuses.filter((status) => status.structured['status'] !== 'active');
+    expect(ended).toHaveLength(1);
+    expect(ended[0]?.structured).toMatchObject({ status: 'closed', close_reason: 'manual' });
+    expect(String(ended[0]?.structured['error'])).toBe('the Notte API reports the session closed (close_reason manual)');
+    expect(typeof ended[0]?.structured['closed_at']).toBe('string');
+    const stillActive = statuses.find((status) => status.structured['status'] === 'active');
+    expect(stillActive).toBeDefined();
+
+    const listed = await call(notte.client, 'session_list', {});
+    expect((listed.structured['items'] as Array<{ session_id: string }>).map((item) => item.session_id)).toEqual([stillActive?.structured['session_id']]);
+    const page = await call(notte.client, 'observe', { session_id: String(ended[0]?.structured['session_id']) });
+    expect(page.text).toMatch(/^E_SESSION_NOT_ACTIVE: Session .+ is not active \(closed \(the Notte API reports the session closed/);
+    await call(notte.client, 'session_stop', { session_id: remote });
+    await call(notte.client, 'session_stop', { session_id: other });
+  });
+
+  it('ends a session on the list read when the API ended it, without any page call', async () => {
+    const remote = await startSession(notte.client, { url: pages.url('/about') });
+    const apiId = (await restSessions()).find((session) => session['status'] === 'active')?.['session_id'];
+    expect(typeof apiId).toBe('string');
+    expect((await fetch(`${api.origin}/sessions/${String(apiId)}/stop`, { method: 'DELETE', headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200);
+    const listed = await call(notte.client, 'session_list', { only_active: false });
+    expect(listed.structured['items']).toEqual(expect.arrayContaining([expect.objectContaining({ session_id: remote, status: 'closed', error: 'the Notte API reports the session closed (close_reason manual)' })]));
+    expect((await call(notte.client, 'session_list', {})).structured['items']).toEqual([]);
+  });
+
   it('never writes the API key to its logs', () => {
     expect(notte.stderr()).toContain('Notte session started'); // debug logging was on, and the log was read
     expect(notte.stderr()).not.toContain(KEY);

@@ -9,6 +9,10 @@ const OBSERVE = /^\/sessions\/[^/]+\/page\/observe$/;
 const EXECUTE = /^\/sessions\/[^/]+\/page\/execute$/;
 const START = /^\/sessions\/start$/;
 const STOP = /^\/sessions\/[^/]+\/stop$/;
+const SCRAPE = /^\/sessions\/[^/]+\/page\/scrape$/;
+
+/** The fields of Notte's SessionStartRequest a default session_start sets: the API forbids any other. */
+const DEFAULT_START_KEYS = ['auth_ids', 'browser_type', 'headless', 'idle_timeout_minutes', 'max_duration_minutes', 'proxies', 'screenshot_type', 'solve_captchas', 'use_file_storage', 'wait_for_authentication', 'web_bot_auth'];
 
 /**
  * --backend notte when the API is under strain: a real proxy in front of our own REST API answers chosen
@@ -26,6 +30,7 @@ describe('--backend notte on the wire: what it sends, what it retries', () => {
   beforeAll(async () => {
     pages = await PageServer.start();
     pages.setContent('/form', '<h1>Retry</h1><label>Name <input id="name"></label><button>Go</button>');
+    pages.setContent('/nav', '<h1>Nav</h1><a href="/form">To the form</a>');
     pages.setRoute('/echo', (req, res) => {
       seen.push(req.headers.cookie ?? '');
       res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Echo</h1><script>document.cookie = "theme=dark; path=/"</script>');
@@ -104,7 +109,8 @@ describe('--backend notte on the wire: what it sends, what it retries', () => {
     const before = proxy.seen.length;
     const refused = await call(notte.client, 'session_start', { solve_captchas: true, proxies: 'us', browser_type: 'firefox' });
     const sent = proxy.seen.slice(before).find((entry) => entry.method === 'POST' && START.test(entry.path));
-    expect(JSON.parse(sent?.body ?? '{}')).toMatchObject({ solve_captchas: true, proxies: 'us', browser_type: 'firefox' });
+    // A country becomes the proxy list Notte's SDK makes of it: the API itself takes bool or a list.
+    expect(JSON.parse(sent?.body ?? '{}')).toMatchObject({ solve_captchas: true, proxies: [{ type: 'notte', country: 'us' }], browser_type: 'firefox' });
     // Our own REST API runs sessions locally and refuses them: the words are the API's, not the MCP server's.
     expect(refused.isError).toBe(true);
     expect(refused.text).toContain('Notte API:');
@@ -151,6 +157,84 @@ describe('--backend notte on the wire: what it sends, what it retries', () => {
     await call(local.client, 'session_stop', { session_id: here });
     expect(notte.stderr()).not.toContain(secret);
     expect(api.stderr()).not.toContain(secret);
+  });
+
+  it('sends a start body of Notte\'s SessionStartRequest fields only, with the timeout under its own name', async () => {
+    const before = proxy.seen.length;
+    const id = await startSession(notte.client, { url: pages.url('/form'), timeout_minutes: 4, recording: false, cookies: [] });
+    const sent = proxy.seen.slice(before).filter((entry) => entry.method === 'POST' && START.test(entry.path));
+    expect(sent).toHaveLength(1);
+    const body = JSON.parse(sent[0]?.body ?? '{}') as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(DEFAULT_START_KEYS);
+    expect(body['idle_timeout_minutes']).toBe(4);
+    await call(notte.client, 'session_stop', { session_id: id });
+  });
+
+  it('refuses our own start extensions the cloud cannot honour, naming the field, before asking the API', async () => {
+    const before = proxy.count('POST', START);
+    for (const [field, value] of [['recording', true], ['expose_cdp', true], ['cdp_headers', { authorization: 'Bearer x' }]] as const) {
+      const refused = await call(notte.client, 'session_start', { [field]: value });
+      expect(refused.isError).toBe(true);
+      expect(refused.text).toMatch(new RegExp(`^E_NOT_SUPPORTED: ${field}: .+ on --backend notte\\. Notte's API has no such field; leave it out and call session_start again\\.$`));
+    }
+    expect(proxy.count('POST', START) - before).toBe(0);
+  });
+
+  it('reads a 200 answer that carries a top-level detail as the API\'s error, as Notte\'s SDK does', async () => {
+    const id = await startSession(notte.client, { url: pages.url('/form') });
+    const before = proxy.count('POST', OBSERVE);
+    proxy.fail({ method: 'POST', path: OBSERVE, status: 200, times: 1, body: { detail: 'Session expired while observing' } });
+    const failed = await call(notte.client, 'observe', { session_id: id });
+    expect(failed.isError).toBe(true);
+    expect(failed.text).toMatch(/^E_BACKEND_UNAVAILABLE: Notte API: Session expired while observing The Notte API did not answer well/);
+    expect(proxy.count('POST', OBSERVE) - before).toBe(1);
+    const healthy = await call(notte.client, 'observe', { session_id: id });
+    expect(healthy.isError, healthy.text).toBe(false);
+    expect(healthy.text).toContain('Retry');
+    await call(notte.client, 'session_stop', { session_id: id });
+  });
+
+  it('answers a step from the ExecutionResult alone when the API sends no changes, as Notte\'s cloud does', async () => {
+    const id = await startSession(notte.client, { url: pages.url('/nav') });
+    expect((await call(notte.client, 'observe', { session_id: id })).text).toContain('To the form');
+    proxy.rewrite({ method: 'POST', path: EXECUTE, edit: ({ changes: _ours, ...notte }) => notte });
+    try {
+      const clicked = await call(notte.client, 'step', { session_id: id, type: 'click', id: 'L1' });
+      expect(clicked.isError, clicked.text).toBe(false);
+      expect(clicked.structured['success']).toBe(true);
+      // Nothing is said of the page the click left: not the last observe's URL, not its title.
+      expect(clicked.structured['changes']).toBeUndefined();
+      expect(clicked.text).toBe(`✓ ${String(clicked.structured['message'])}`);
+      const scraped = await call(notte.client, 'scrape', { session_id: id });
+      expect(scraped.text.split('\n')[0]).toBe('Scraped the current page');
+      expect(scraped.text).toContain('Retry');
+
+      const back = await call(notte.client, 'step', { session_id: id, type: 'goto', url: pages.url('/nav') });
+      expect(back.structured['changes']).toBeUndefined();
+      expect(back.text).toBe(`✓ ${String(back.structured['message'])}`);
+      expect(back.text).not.toContain('→');
+      // A goto's result names where it went: that much is known.
+      expect((await call(notte.client, 'scrape', { session_id: id })).text.split('\n')[0]).toBe(`Scraped ${pages.url('/nav')}`);
+    } finally {
+      proxy.clear();
+    }
+    const seen = await call(notte.client, 'observe', { session_id: id });
+    expect(seen.structured['metadata']).toMatchObject({ url: pages.url('/nav') });
+    await call(notte.client, 'session_stop', { session_id: id });
+  });
+
+  it('runs a session\'s calls over one reused connection (undici Pool), not one per request', async () => {
+    const id = await startSession(notte.client, { url: pages.url('/form') });
+    const before = proxy.seen.length;
+    for (let round = 0; round < 3; round += 1) {
+      expect((await call(notte.client, 'observe', { session_id: id })).isError).toBe(false);
+      expect((await call(notte.client, 'step', { session_id: id, type: 'fill', id: 'I1', value: `Ada ${round}` })).isError).toBe(false);
+      expect((await call(notte.client, 'scrape', { session_id: id })).isError).toBe(false);
+    }
+    const run = proxy.seen.slice(before);
+    expect(run.filter((entry) => OBSERVE.test(entry.path) || EXECUTE.test(entry.path) || SCRAPE.test(entry.path))).toHaveLength(9);
+    expect(new Set(run.map((entry) => entry.connection)).size).toBe(1);
+    await call(notte.client, 'session_stop', { session_id: id });
   });
 
   it('retries a stop answered 502, and the API session is closed', async () => {

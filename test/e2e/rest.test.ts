@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageServer } from '../fixtures/pageServer.js';
 import { chromiumProcesses, startHttpServer, waitFor } from './harness.js';
@@ -79,7 +82,13 @@ describe('Notte-compatible REST API (--rest)', () => {
     const metadata = observed.body['metadata'] as Record<string, unknown>;
     expect(metadata['url']).toBe(pages.url('/form'));
     expect(metadata['viewport']).toMatchObject({ viewport_width: 1280, viewport_height: 1080 });
-    expect(observed.body['screenshot']).toEqual({ raw: '', bboxes: [], last_action_id: null });
+    // The viewport as a JPEG, which notte-mcp's screenshot tool shows: base64 of a real image of 1280x1080.
+    const screenshot = observed.body['screenshot'] as { raw: string; bboxes: unknown[]; last_action_id: unknown };
+    expect(screenshot).toMatchObject({ bboxes: [], last_action_id: null });
+    const jpeg = Buffer.from(screenshot.raw, 'base64');
+    expect(jpeg.subarray(0, 3).toString('hex')).toBe('ffd8ff');
+    expect(jpeg.subarray(-2).toString('hex')).toBe('ffd9');
+    expect(jpeg.length).toBeGreaterThan(1000);
     const space = observed.body['space'] as { description: string; interaction_actions: Record<string, unknown>[] };
     expect(space.description).toContain('Sign up');
     const fill = space.interaction_actions.find((action) => action['type'] === 'fill');
@@ -98,6 +107,7 @@ describe('Notte-compatible REST API (--rest)', () => {
 
     const missing = await api('POST', `/sessions/${sid}/page/execute`, { type: 'click', id: 'B99' });
     expect(missing.status).toBe(200); // action failures are 200 with success false
+    expect(missing.headers.get('x-error-class')).toBeNull();
     expect(missing.body['success']).toBe(false);
     expect(typeof missing.body['exception']).toBe('string');
 
@@ -127,6 +137,14 @@ describe('Notte-compatible REST API (--rest)', () => {
     const onDead = await api('POST', `/sessions/${sid}/page/observe`, {});
     expect(onDead.status).toBe(409);
     expect(String(onDead.body['message'])).toMatch(/not active.*session_start|start a new/i);
+    // An execute that never ran (session ended, or unknown) is no execution error: no x-error-class, so the SDK
+    // raises a plain NotteAPIError for it.
+    const executeOnDead = await api('POST', `/sessions/${sid}/page/execute`, { type: 'goto', url: pages.url('/form') });
+    expect(executeOnDead.status).toBe(409);
+    expect(executeOnDead.headers.get('x-error-class')).toBeNull();
+    const executeUnknown = await api('POST', '/sessions/00000000-0000-4000-8000-000000000000/page/execute', { type: 'goto', url: pages.url('/form') });
+    expect(executeUnknown.status).toBe(404);
+    expect(executeUnknown.headers.get('x-error-class')).toBeNull();
   });
 
   it('keeps each API key to its own sessions, exactly like an unknown id', async () => {
@@ -180,6 +198,10 @@ describe('Notte-compatible REST API (--rest)', () => {
     const extra = await api('POST', '/sessions/start', { headless: true, no_such_field: 1 });
     expect(extra.status).toBe(422);
     expect(extra.body['detail']).toEqual([expect.objectContaining({ loc: ['body', 'no_such_field'], type: 'extra_forbidden', msg: 'Extra inputs are not permitted' })]);
+    // Fields of our MCP session_start that Notte's SessionStartRequest lacks are unknown here too, as on the cloud.
+    const ours = await api('POST', '/sessions/start', { headless: true, recording: false, expose_cdp: false, cdp_headers: {}, url: 'http://127.0.0.1/', cookies: [] });
+    expect(ours.status).toBe(422);
+    expect(ours.body['detail']).toEqual(['recording', 'expose_cdp', 'cdp_headers', 'url', 'cookies'].map((field) => expect.objectContaining({ loc: ['body', field], type: 'extra_forbidden', msg: 'Extra inputs are not permitted' })));
 
     const range = await api('POST', '/sessions/start', { idle_timeout_minutes: 99 });
     expect(range.status).toBe(422);
@@ -209,5 +231,40 @@ describe('Notte-compatible REST API (--rest)', () => {
     expect((await api('POST', '/sessions/00000000-0000-4000-8000-000000000000/stop')).status).toBe(405);
     const big = await api('POST', '/sessions/start', JSON.stringify({ user_agent: 'x'.repeat(2 * 1024 * 1024) }));
     expect(big.status).toBe(413);
+  });
+});
+
+describe('REST API keys from the environment and from a keys file', () => {
+  let server: HttpServer;
+  let dir: string;
+  const status = async (key: string): Promise<number> => (await fetch(`${server.origin}/sessions/`, { headers: { authorization: `Bearer ${key}` } })).status;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bsm-rest-keys-'));
+    const file = join(dir, 'keys.txt');
+    writeFileSync(file, '# the team\nfile-key-one-5b2e8c\n\n  file-key-two-91d04a  \n#commented-key-3f7a\n');
+    server = await startHttpServer(['--rest', '--rest-api-keys-file', file], [], { BROWSER_SESSION_MCP_REST_API_KEYS: 'env-key-one-7c31d2,env-key-two-e0a94f' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    await waitFor('no Chromium left', () => chromiumProcesses(server.tag).length, (n) => n === 0, 15_000);
+  });
+
+  it('accepts every key of the env variable (comma-separated) and of the file (one a line, trimmed)', async () => {
+    for (const key of ['env-key-one-7c31d2', 'env-key-two-e0a94f', 'file-key-one-5b2e8c', 'file-key-two-91d04a']) expect(await status(key), key).toBe(200);
+  });
+
+  it('refuses comment lines, the comma-joined env value and unknown keys', async () => {
+    for (const key of ['#commented-key-3f7a', 'commented-key-3f7a', 'env-key-one-7c31d2,env-key-two-e0a94f', 'the']) expect(await status(key), key).toBe(401);
+  });
+
+  it('keeps each key an owner of its own, whichever source it came from', async () => {
+    const started = await fetch(`${server.origin}/sessions/start`, { method: 'POST', headers: { authorization: 'Bearer env-key-one-7c31d2', 'content-type': 'application/json' }, body: '{}' });
+    expect(started.status).toBe(200);
+    const id = String(((await started.json()) as Record<string, unknown>)['session_id']);
+    expect((await fetch(`${server.origin}/sessions/${id}`, { headers: { authorization: 'Bearer file-key-one-5b2e8c' } })).status).toBe(404);
+    const stopped = await fetch(`${server.origin}/sessions/${id}/stop`, { method: 'DELETE', headers: { authorization: 'Bearer env-key-one-7c31d2' } });
+    expect(stopped.status).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
 import { LiveSessions } from '../liveSessions.js';
 import { BsmError } from '../../errors.js';
 import { log } from '../../log.js';
+import { NOTTE_START_FIELDS } from '../../notte/session.js';
 import type { ProxySettings, SessionStartRequest } from '../../notte/session.js';
 import { TOOL } from '../../notte/toolNames.js';
 import type { Driver, DriverSession, OpenHooks, OpenRequest } from '../driver.js';
@@ -20,14 +21,22 @@ export interface NotteDriverOptions {
 }
 
 /**
- * Fields of session_start that are ours, not the API's start body: the server acts on them itself (url: a goto
- * after start; cookies: POST /sessions/{id}/cookies once it runs, as Notte's SDK loads a cookie_file).
+ * The start body exactly as Notte's API takes it: its SessionStartRequest fields only (it forbids any other), the
+ * idle timeout under its own name, and a country as the proxy list Notte's SDK makes of it. url and cookies are
+ * acted on here after the start; our extensions were refused by checkRequest unless at their defaults.
  */
-const OURS = new Set(['url', 'cookies']);
-
-function apiStartBody(request: SessionStartRequest): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(request).filter(([key, value]) => !OURS.has(key) && value !== null && value !== undefined));
+export function apiStartBody(request: SessionStartRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const field of NOTTE_START_FIELDS) {
+    const value = request[field];
+    if (value !== null && value !== undefined && field !== 'timeout_minutes') body[field] = value;
+  }
+  body['idle_timeout_minutes'] = request.timeout_minutes ?? request.idle_timeout_minutes;
+  if (typeof request.proxies === 'string') body['proxies'] = [{ type: 'notte', country: request.proxies }];
+  return body;
 }
+
+const NO_SUCH_FIELD = `Notte's API has no such field; leave it out and call ${TOOL.start} again.`;
 
 /**
  * `--backend notte`: every session lives on the Notte API (Notte's cloud, or any server that speaks it, such as
@@ -43,8 +52,17 @@ export class NotteDriver implements Driver {
     this.#client = new NotteClient({ apiUrl: options.apiUrl, apiKey: options.apiKey });
   }
 
-  /** The cloud honours every start field (proxies by country, captcha solving, …): nothing is refused here. */
-  checkRequest(): ProxySettings | undefined {
+  /**
+   * The cloud honours every field of its own (proxies by country, captcha solving, …); our extensions it cannot
+   * are refused when set, rather than dropped from the body and silently not done.
+   */
+  checkRequest(request: SessionStartRequest): ProxySettings | undefined {
+    const refuse = (field: string, why: string): never => {
+      throw new BsmError('E_NOT_SUPPORTED', `${field}: ${why} on --backend notte.`, NO_SUCH_FIELD);
+    };
+    if (request.recording) refuse('recording', 'recordings are made by this server\'s viewer, which has no browser to record');
+    if (request.expose_cdp === true) refuse('expose_cdp', 'a browser of its own with an exposed CDP port is a local feature (the cloud session\'s cdp_url comes back anyway)');
+    if (request.cdp_headers !== null && request.cdp_headers !== undefined && Object.keys(request.cdp_headers).length > 0) refuse('cdp_headers', 'headers for cdp_url cannot be passed');
     return undefined;
   }
 

@@ -2,7 +2,7 @@ import { BsmError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
 import type { Action } from '../../notte/actions.js';
 import { ResolvedActionSchema, StepChangesSchema } from '../../notte/actions.js';
-import type { ExecutionResult, StepChanges } from '../../notte/actions.js';
+import type { ExecutionResult } from '../../notte/actions.js';
 import { DEFAULT_MAX_TOKENS, ObservedActionType, ObserveInput, SpaceCategory } from '../../notte/observation.js';
 import type { Observation, ObservedAction, SnapshotMetadata } from '../../notte/observation.js';
 import { ScrapeInput } from '../../notte/scrape.js';
@@ -15,13 +15,25 @@ import { renderHeader } from '../../page/render.js';
 import { headerLine, imageLine, structuredLines } from '../../page/scrape.js';
 import type { ScrapeParams, ScrapeResult } from '../../page/scrape.js';
 import { summarize } from '../../page/step.js';
-import type { StepResult } from '../../page/step.js';
+import type { DriverStepResult } from '../../page/step.js';
 import type { Cookie, CookieInput } from '../../notte/state.js';
-import type { DriverSession, OpenHooks } from '../driver.js';
+import type { DriverSession, OpenHooks, RemoteEnd } from '../driver.js';
 import { ApiCookies, cookiesFor, fromApiCookie, toApiCookie } from './cookies.js';
 import type { NotteClient, NotteRequest } from './client.js';
-import { ApiExecution, ApiObservation, ApiDataSpace, readApi } from './shapes.js';
-import type { ApiAction, ApiSession } from './shapes.js';
+import { ApiExecution, ApiObservation, ApiDataSpace, ApiSession, readApi } from './shapes.js';
+import type { ApiAction } from './shapes.js';
+
+/** A status read waits this long per try: it is a quick lookup, and session_status should not hang on it. */
+const STATUS_TIMEOUT_MS = 10_000;
+
+const CLOSE_REASONS = new Set<string>(['manual', 'idle_timeout', 'max_duration', 'error', 'shutdown']);
+
+/** The API's close_reason when it is one of ours, else what its status implies. */
+function closeReasonOf(answer: ApiSession): RemoteEnd['reason'] {
+  const given = (answer.close_reason ?? '').toLowerCase().replace(/[\s-]+/g, '_');
+  if (CLOSE_REASONS.has(given)) return given as RemoteEnd['reason']; // just checked against the enum's values
+  return answer.status === 'timed_out' ? 'idle_timeout' : answer.status === 'error' ? 'error' : 'manual';
+}
 
 export interface NotteCallLimits {
   observeMs: number;
@@ -79,7 +91,9 @@ export class NotteSession implements DriverSession {
   readonly #client: NotteClient;
   readonly #hooks: OpenHooks;
   readonly #limits: NotteCallLimits;
-  readonly #bytes: { request: number; response: number };
+  #bytes: { request: number; response: number };
+  /** The API ended the session itself (refresh saw it): there is nothing left to stop. */
+  #endedThere = false;
   readonly #onClosed: () => void;
   #where = { url: '', title: '' };
   #epoch = 0;
@@ -145,7 +159,7 @@ export class NotteSession implements DriverSession {
     return input.screenshot && raw !== '' ? { ...result, screenshot: Buffer.from(raw, 'base64') } : result;
   }
 
-  async step(action: Action): Promise<StepResult> {
+  async step(action: Action): Promise<DriverStepResult> {
     const beforeUrl = this.#where.url;
     const answer = readApi(ApiExecution, await this.#call({ method: 'POST', path: this.#path('page/execute'), body: action, idempotent: false, timeoutMs: this.#limits.stepMs }), 'execute');
     const resolved = ResolvedActionSchema.safeParse(answer.action);
@@ -159,11 +173,16 @@ export class NotteSession implements DriverSession {
       started_at: answer.started_at ?? now,
       ended_at: answer.ended_at ?? now,
     };
+    // `changes` is our own REST API's; Notte's cloud says what happened in the result alone, and the page it left
+    // is unknown until the next observe: nothing is claimed about it (least of all the last observe's URL).
     const reported = StepChangesSchema.safeParse(answer.changes);
-    // Notte's cloud says what happened in its message only; the page is as the last observe left it, as far as we know.
-    const changes: StepChanges = reported.success ? reported.data : { url: this.#where.url, title: this.#where.title, active_tab: 0, tab_count: 1 };
-    this.#where = { url: changes.url, title: changes.title };
-    return { result, changes, text: summarize(result, changes, beforeUrl === '' ? undefined : beforeUrl) };
+    if (!reported.success) {
+      const went = answer.success && (resolved.data?.type === 'goto' || resolved.data?.type === 'goto_new_tab') && 'url' in resolved.data ? resolved.data.url : undefined;
+      this.#where = { url: typeof went === 'string' ? went : '', title: '' };
+      return { result, text: summarize(result, undefined, undefined) };
+    }
+    this.#where = { url: reported.data.url, title: reported.data.title };
+    return { result, changes: reported.data, text: summarize(result, reported.data, beforeUrl === '' ? undefined : beforeUrl) };
   }
 
   async scrape(params: ScrapeParams): Promise<ScrapeResult> {
@@ -190,12 +209,12 @@ export class NotteSession implements DriverSession {
     }
     if (input.only_images) {
       const images = data.images ?? [];
-      return { data: { markdown: '', images, structured: null }, text: [`${headerLine(this.#where, undefined, input)}: ${images.length} images`, ...images.map(imageLine)].join('\n') };
+      return { data: { markdown: '', images, structured: null }, text: [`${headerLine(this.#scraped(), undefined, input)}: ${images.length} images`, ...images.map(imageLine)].join('\n') };
     }
     const window = windowMarkdown(data.markdown, input.max_tokens, input.cursor);
     this.#lastMarkdown = window.nextCursor === undefined ? undefined : { key, markdown: data.markdown };
     const out: DataSpace = { markdown: window.text, images: null, structured: data.structured };
-    const lines = [headerLine(this.#where, window, input)];
+    const lines = [headerLine(this.#scraped(), window, input)];
     if (window.note !== undefined) lines.push(window.note);
     if (data.structured !== null) lines.push(...structuredLines(data.structured));
     lines.push('', window.text === '' ? '(no visible text)' : window.text);
@@ -215,13 +234,42 @@ export class NotteSession implements DriverSession {
     await this.#call({ method: 'POST', path: this.#path('cookies'), body: { cookies: cookies.map(toApiCookie) }, idempotent: true });
   }
 
+  /** GET /sessions/{id}: a session the cloud timed out or closed reads so at once, not at the next page call. */
+  async refresh(): Promise<RemoteEnd | undefined> {
+    if (this.#closed !== undefined) return undefined;
+    let answer: ApiSession;
+    try {
+      answer = readApi(ApiSession, await this.#client.call({ method: 'GET', path: `/sessions/${encodeURIComponent(this.remoteId)}`, idempotent: true, timeoutMs: STATUS_TIMEOUT_MS }), 'status');
+    } catch (error: unknown) {
+      if (error instanceof BsmError && error.code === 'E_SESSION_NOT_FOUND') return this.#ended({ status: 'error', reason: 'error', error: `the Notte API no longer knows the session (${error.message})` });
+      // An API that cannot say leaves the status as it was: the next page call finds out.
+      log('warn', 'reading the Notte session status failed', { remote_session_id: this.remoteId, error: errorMessage(error) });
+      return undefined;
+    }
+    this.#bytes = { request: answer.network_request_bytes ?? this.#bytes.request, response: answer.network_response_bytes ?? this.#bytes.response };
+    if (answer.status === 'active') return undefined;
+    const why = [answer.error, answer.close_reason ? `close_reason ${answer.close_reason}` : undefined].filter((part) => part !== undefined && part !== null && part !== '').join('; ');
+    return this.#ended({ status: answer.status, reason: closeReasonOf(answer), error: `the Notte API reports the session ${answer.status}${why === '' ? '' : ` (${why})`}` });
+  }
+
+  #ended(end: RemoteEnd): RemoteEnd {
+    this.#endedThere = true;
+    return end;
+  }
+
   close(): Promise<void> {
     this.#onClosed();
+    if (this.#endedThere) this.#closed ??= Promise.resolve();
     this.#closed ??= this.#client
       .call({ method: 'DELETE', path: this.#path('stop'), idempotent: true })
       .then(() => undefined)
       .catch((error: unknown) => log('warn', 'stopping the Notte session failed', { remote_session_id: this.remoteId, error: errorMessage(error) }));
     return this.#closed;
+  }
+
+  /** Where a scrape says it read: the page as last known, or plainly unknown after an action that did not say. */
+  #scraped(): { url: string; title: string } {
+    return this.#where.url === '' ? { url: 'the current page', title: '' } : this.#where;
   }
 
   #path(rest: string): string {

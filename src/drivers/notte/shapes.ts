@@ -10,6 +10,8 @@ export const ApiSession = z.looseObject({
   session_id: z.string().min(1),
   status: z.enum(['active', 'closed', 'error', 'timed_out']),
   error: z.string().nullish(),
+  /** Newer API versions say why a session closed (manual, idle timeout, …); the exact words are the API's. */
+  close_reason: z.string().nullish(),
   cdp_url: z.string().nullish(),
   viewer_url: z.string().nullish(),
   user_agent: z.string().nullish(),
