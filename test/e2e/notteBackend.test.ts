@@ -203,6 +203,14 @@ describe('--backend notte, against our own Notte REST API', () => {
 
 });
 
+describe('--backend notte with --record', () => {
+  it('exits at start with one line: the cloud browser cannot be recorded here', () => {
+    const run = spawnSync(process.execPath, [CLI, '--backend', 'notte', '--record'], { env: { ...process.env, NOTTE_API_KEY: KEY }, encoding: 'utf8', input: '', timeout: 20_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual(['browser-session-mcp: --record cannot record sessions on --backend notte: this server has no browser of its own there. Leave --record out (the Notte cloud keeps its own replays).']);
+  });
+});
+
 describe('--backend notte without a key', () => {
   it('exits at start with one line naming NOTTE_API_KEY', () => {
     const env = { ...process.env };
