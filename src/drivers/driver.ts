@@ -22,6 +22,8 @@ export interface DriverSession {
   /** What the session's browser really applied, echoed in SessionResponse. */
   readonly applied: { viewportWidth: number | null; viewportHeight: number | null; userAgent: string | null; proxies: boolean };
   readonly cdpUrl: string | null;
+  /** Set by close when the end lost something the user asked to keep (a persisting profile that could not be saved). */
+  readonly closeNote?: string | undefined;
   networkBytes(): { request: number; response: number };
   observe(options: ObserveOptions): Promise<ObserveResult>;
   /** `secrets`: the session's vault for this step; a driver that cannot honour it must refuse placeholders, not type them. */

@@ -134,7 +134,8 @@ export class Session {
     clearTimeout(timer);
     this.#status = status;
     this.#closeReason = reason;
-    this.#error = error;
+    // A stop that lost the user's profile says so: "closed" alone would let the agent believe the login was kept.
+    this.#error = error ?? this.#driver.closeNote ?? null;
     this.#closedAt = closedAt;
     log('info', 'session ended', { session_id: this.id, status, reason });
   }

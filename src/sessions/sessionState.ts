@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BsmError, errorMessage } from '../errors.js';
+import { BsmError, errorMessage, excerpt } from '../errors.js';
 import { log } from '../log.js';
 import { TOOL } from '../notte/toolNames.js';
 import type { SessionStartRequest } from '../notte/session.js';
@@ -64,9 +64,7 @@ export function prepareState(stores: StateStores, sessionId: string, request: Se
         startState: { profile: saved, cookies: request.cookies ?? undefined },
         uploadDirs: request.use_file_storage ? [storage.dir('uploads'), storage.dir('downloads')] : [],
       },
-      wrap: (driver) => withSaveOnClose(driver, async () => {
-        if (profile?.persist === true) await saveProfile(stores.profiles, profile.id, driver, sessionId);
-      }, cleanup),
+      wrap: (driver) => withSaveOnClose(driver, async () => (profile?.persist === true ? saveProfile(stores.profiles, profile.id, driver, sessionId) : undefined), cleanup),
       abandon: () => {
         release();
         storage.remove();
@@ -78,24 +76,28 @@ export function prepareState(stores: StateStores, sessionId: string, request: Se
   }
 }
 
-async function saveProfile(profiles: ProfileStore, id: string, driver: DriverSession, sessionId: string): Promise<void> {
+/** Saves the session's state into its profile; the answer is what the agent must be told when that failed. */
+async function saveProfile(profiles: ProfileStore, id: string, driver: DriverSession, sessionId: string): Promise<string | undefined> {
   try {
     const state = await driver.storageState?.();
-    if (state === undefined) return;
+    if (state === undefined) return undefined;
     profiles.save(id, state);
     log('info', 'profile saved', { session_id: sessionId, profile: id, cookies: state.cookies.length, origins: state.origins.length });
+    return undefined;
   } catch (error: unknown) {
     // A crashed browser has no state to give: the profile keeps what it had, whole.
     log('warn', 'profile not saved', { session_id: sessionId, profile: id, error: errorMessage(error) });
+    return `profile ${JSON.stringify(id)} was not saved (${excerpt(errorMessage(error), 160)}); it keeps its earlier state`;
   }
 }
 
-function withSaveOnClose(driver: DriverSession, beforeClose: () => Promise<void>, afterClose: () => void): DriverSession {
+function withSaveOnClose(driver: DriverSession, beforeClose: () => Promise<string | undefined>, afterClose: () => void): DriverSession {
   let closing: Promise<void> | undefined;
+  let closeNote: string | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       try {
-        await beforeClose();
+        closeNote = await beforeClose();
         await driver.close();
       } finally {
         afterClose();
@@ -107,6 +109,7 @@ function withSaveOnClose(driver: DriverSession, beforeClose: () => Promise<void>
   return new Proxy(driver, {
     get(target, key) {
       if (key === 'close') return close;
+      if (key === 'closeNote') return closeNote;
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -263,7 +263,10 @@ describe('profiles: a save that fails half way', () => {
       // with EFBIG after the first 64 KiB reached the disk, as a full disk would. An in-place write would leave
       // those 64 KiB of JSON as the profile.
       execFileSync('prlimit', ['--pid', String(limited.pid), '--fsize=65536:unlimited']);
-      await call(limited.client, 'session_stop', { session_id: big });
+      const stopped = await call(limited.client, 'session_stop', { session_id: big });
+      // The agent is told, on both channels, that the login it meant to keep was not kept.
+      expect(stopped.structured).toMatchObject({ status: 'closed', error: expect.stringMatching(/^profile "atomic" was not saved \(.*\); it keeps its earlier state$/) });
+      expect(stopped.text).toContain('profile "atomic" was not saved');
       await waitFor('the failed save in the log', () => limited.stderr(), (text) => text.includes('profile not saved'));
       expect(savedProfile('atomic').text).toBe(before.text);
       expect(tempFilesIn(join(dataDir, 'profiles'))).toEqual([]);
