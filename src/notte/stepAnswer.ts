@@ -11,6 +11,7 @@ export const StepAnswerSchema = ExecutionResultSchema.extend({
   action: ResolvedActionSchema.extend({
     selector: ResolvedActionSchema.shape.selector.describe('Selector of the element acted on; present when the action named it by selector, not by id.'),
   }),
+  // eslint-disable-next-line no-restricted-syntax -- the scrape and evaluate_js actions, not the tool
   data: ExecutionResultSchema.shape.data.unwrap().optional().describe('Data from scrape or evaluate_js; absent otherwise.'),
   exception: z.string().optional().describe('Underlying error text when the action failed; absent otherwise.'),
   started_at: z.string().optional().describe('ISO timestamp; sent by the REST API only.'),

@@ -2,6 +2,7 @@ import type { ElementHandle, Frame, FrameLocator, Locator, Page } from 'playwrig
 import type { NodeSelectors } from '../notte/actions.js';
 import { errorText, isTimeout } from './actions/errors.js';
 import type { ElementDescriptor, PageHost } from './host.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /**
  * Finds the element an interaction action names: an id from the latest observe (fast path through the in-page
@@ -48,20 +49,20 @@ export async function locate(host: PageHost, spec: TargetSpec): Promise<LocateRe
 async function locateById(host: PageHost, id: string): Promise<LocateResult> {
   const snapshot = host.snapshot;
   if (snapshot === undefined) {
-    return fail(`No observation yet, so id ${id} means nothing. Call observe first, then use an id from it (or pass a selector).`);
+    return fail(`No observation yet, so id ${id} means nothing. Call ${TOOL.observe} first, then use an id from it (or pass a selector).`);
   }
   const descriptor = snapshot.elements.get(id);
   if (descriptor === undefined) {
-    return fail(`Id ${id} is not in the latest observation. Call observe again and use a current id.`);
+    return fail(`Id ${id} is not in the latest observation. Call ${TOOL.observe} again and use a current id.`);
   }
   const page = descriptor.frame.page();
-  if (page.isClosed()) return fail(`The tab where ${id} was observed is closed. Call observe again and use a current id.`);
+  if (page.isClosed()) return fail(`The tab where ${id} was observed is closed. Call ${TOOL.observe} again and use a current id.`);
 
   const direct = await fromRegistry(descriptor.frame, id, snapshot.epoch);
   if (direct !== null) return found(direct, descriptor.frame, page, descriptor, undefined);
 
   const frame = await frameByPath(page, descriptor.framePath);
-  const gone = `Element ${id} ${quote(descriptor.name)}is no longer on the page (it changed since observe). Call observe again and use a current id.`;
+  const gone = `Element ${id} ${quote(descriptor.name)}is no longer on the page (it changed since ${TOOL.observe}). Call ${TOOL.observe} again and use a current id.`;
   if (frame === undefined) return fail(gone);
   const refound = await refind(frame, descriptor);
   if (refound === null) return fail(gone);
@@ -212,16 +213,16 @@ async function locateBySelector(page: Page, raw: string | NodeSelectors, timeout
     await all.first().waitFor({ state: 'attached', timeout });
   } catch (error) {
     if (isTimeout(error)) {
-      return fail(`No element matches selector ${JSON.stringify(shown)} after ${timeout}ms. Call observe to find the element and use its id.`);
+      return fail(`No element matches selector ${JSON.stringify(shown)} after ${timeout}ms. Call ${TOOL.observe} to find the element and use its id.`);
     }
-    return fail(`Selector ${JSON.stringify(shown)} is not valid: ${errorText(error)}. Use css=…, xpath=…, text=… or an id from observe.`, error);
+    return fail(`Selector ${JSON.stringify(shown)} is not valid: ${errorText(error)}. Use css=…, xpath=…, text=… or an id from ${TOOL.observe}.`, error);
   }
   const count = await all.count();
   // Several matches: act on the first visible one, as a person would.
   const chosen = count > 1 ? all.filter({ visible: true }).first() : all.first();
   const handle = (await chosen.elementHandle({ timeout: 1_000 }).catch(() => null)) ?? (await all.first().elementHandle());
   const frame = await handle.ownerFrame();
-  if (frame === null) return fail(`The element for selector ${JSON.stringify(shown)} went away. Try again or call observe.`);
+  if (frame === null) return fail(`The element for selector ${JSON.stringify(shown)} went away. Try again or call ${TOOL.observe}.`);
   const note = count > 1 ? `selector matched ${count} elements; used the first visible one` : undefined;
   const target = await found(handle, frame, page, undefined, note);
   if (target.ok) {

@@ -17,6 +17,7 @@ import type { PageHost } from './host.js';
 import type { SecretSource } from './secrets.js';
 import { SettleWatch } from './settle.js';
 import type { SettleReport, Waited } from './settle.js';
+import { TOOL } from '../notte/toolNames.js';
 
 export interface StepResult {
   result: ExecutionResult;
@@ -60,7 +61,7 @@ export async function step(host: PageHost, action: Action, secrets?: SecretSourc
   try {
     outcome = await run(ctx, action);
   } catch (error) {
-    outcome = failed(`${action.type} failed: ${errorText(error)}. Call observe to see the page, then try again.`, errorText(error));
+    outcome = failed(`${action.type} failed: ${errorText(error)}. Call ${TOOL.observe} to see the page, then try again.`, errorText(error));
   }
   const actionMs = Date.now() - actionStarted;
 

@@ -5,6 +5,7 @@ import { watchNavigation } from './navigationWatch.js';
 import { name, onTarget } from './target.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
+import { TOOL } from '../../notte/toolNames.js';
 
 // The step's own timeout, whole: on a loaded machine Playwright's actionability checks (and the navigation a
 // click starts) can take seconds, and an inner limit shorter than the agent's would blame the page for it.
@@ -50,7 +51,7 @@ export async function downloadFile(ctx: ActionContext, action: ActionOf<'downloa
     if (!result.ok) return failed(result.message, result.exception);
     const download = await ctx.events.waitForDownload(ctx.mark, action.timeout);
     if (download === undefined) {
-      return failed(`Clicked ${name(target)} but no download started within ${action.timeout}ms. Call observe: the page may need another step first.`);
+      return failed(`Clicked ${name(target)} but no download started within ${action.timeout}ms. Call ${TOOL.observe}: the page may need another ${TOOL.step} first.`);
     }
     const saved = await download.saved;
     if (saved.path === null) return failed(`The download of ${download.suggestedFilename} failed: ${saved.error ?? 'unknown error'}.`, saved.error ?? null);
@@ -61,7 +62,7 @@ export async function downloadFile(ctx: ActionContext, action: ActionOf<'downloa
 /** Clicks like a person would; fails fast on disabled elements and names what covers a blocked one. */
 export async function clickTarget(target: Target, timeout: number): Promise<ClickResult> {
   if (await isDisabled(target)) {
-    return { ok: false, message: `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call observe to check.`, exception: null };
+    return { ok: false, message: `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call ${TOOL.observe} to check.`, exception: null };
   }
   const navigation = watchNavigation(target.page);
   try {
@@ -71,21 +72,21 @@ export async function clickTarget(target: Target, timeout: number): Promise<Clic
     // The click landed and the page is leaving: the document the checks ran in is gone, which is success.
     if (navigation.started() || isContextGone(error)) return { ok: true, note: ' The page navigated.' };
     if (!isTimeout(error)) {
-      return { ok: false, message: `Could not click ${name(target)}: ${errorText(error)}. Call observe again and use a current id.`, exception: errorText(error) };
+      return { ok: false, message: `Could not click ${name(target)}: ${errorText(error)}. Call ${TOOL.observe} again and use a current id.`, exception: errorText(error) };
     }
     const hit = await hitTest(target);
     if (navigation.started() || hit.state === 'gone') return { ok: true, note: ' The page navigated.' };
     if (hit.state === 'covered') {
       return {
         ok: false,
-        message: `${name(target)} is covered by ${hit.by}, which would get the click. Close or dismiss that first (observe lists its buttons), then click again.`,
+        message: `${name(target)} is covered by ${hit.by}, which would get the click. Close or dismiss that first (${TOOL.observe} lists its buttons), then click again.`,
         exception: errorText(error),
       };
     }
     if (hit.state === 'hidden') {
       return {
         ok: false,
-        message: `${name(target)} is not visible, so it cannot be clicked. Open the menu or section that contains it, or scroll, then call observe.`,
+        message: `${name(target)} is not visible, so it cannot be clicked. Open the menu or section that contains it, or scroll, then call ${TOOL.observe}.`,
         exception: errorText(error),
       };
     }

@@ -7,6 +7,7 @@ import { name, onTarget } from './target.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
 import { resolveUploadPath } from './uploadPath.js';
+import { TOOL } from '../../notte/toolNames.js';
 
 /** What kind of control an element is, as far as entering values goes. */
 interface ControlInfo {
@@ -52,7 +53,7 @@ async function valueOf(handle: ElementHandle<Node>): Promise<string> {
 }
 
 function disabledMessage(target: Target): string {
-  return `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call observe to check.`;
+  return `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call ${TOOL.observe} to check.`;
 }
 
 export async function fill(
@@ -70,7 +71,7 @@ export async function fill(
     try {
       return hide(await fillControl(target, { ...info, secret }, { ...action, value: resolved.value }));
     } catch (error) {
-      return hide(failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call observe and try again.`, errorText(error)));
+      return hide(failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call ${TOOL.observe} and try again.`, errorText(error)));
     }
   });
 }
@@ -151,7 +152,7 @@ export async function check(ctx: ActionContext, action: ActionOf<'check'>): Prom
     }
     const checked = await target.handle.isChecked().catch(() => !action.value);
     if (checked !== action.value) {
-      return failed(`${name(target)} is still ${checked ? 'checked' : 'unchecked'} after the click; the page may block it. Call observe.`);
+      return failed(`${name(target)} is still ${checked ? 'checked' : 'unchecked'} after the click; the page may block it. Call ${TOOL.observe}.`);
     }
     return ok(`${action.value ? 'Checked' : 'Unchecked'} ${name(target)}.`);
   });
@@ -213,7 +214,7 @@ async function selectCustom(target: Target, value: string, timeout: number): Pro
   try {
     await option.click({ timeout: Math.min(timeout, 2_000) });
   } catch {
-    return failed(`Opened ${name(target)}, but no visible option ${JSON.stringify(value)} appeared. Call observe to see the open list and click an option by id.`);
+    return failed(`Opened ${name(target)}, but no visible option ${JSON.stringify(value)} appeared. Call ${TOOL.observe} to see the open list and click an option by id.`);
   }
   return ok(`Opened ${name(target)} and chose ${JSON.stringify(value)}.`);
 }
@@ -237,7 +238,7 @@ export async function uploadFile(ctx: ActionContext, action: ActionOf<'upload_fi
       try {
         await (await chooser).setFiles(verdict.path);
       } catch (error) {
-        return failed(`${name(target)} did not open a file chooser. Find the file input (input type=file) with observe and upload to it.`, errorText(error));
+        return failed(`${name(target)} did not open a file chooser. Find the file input (input type=file) with ${TOOL.observe} and upload to it.`, errorText(error));
       }
     }
     return ok(`Uploaded ${verdict.path} to ${name(target)}.`);

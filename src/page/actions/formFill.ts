@@ -3,6 +3,7 @@ import { resolveRecord } from '../secrets.js';
 import { errorText } from './errors.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
+import { TOOL } from '../../notte/toolNames.js';
 
 /**
  * form_fill: values by meaning (email, first_name…) matched to the page's fields through their autocomplete
@@ -70,7 +71,7 @@ export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>
     problems.length > 0 ? `could not fill ${problems.join('; ')}` : '',
   ].filter((n) => n !== '');
   if (filled.length === 0) {
-    return failed(`form_fill filled nothing: ${notes.join('; ')}. Call observe and fill the fields by id.`);
+    return failed(`form_fill filled nothing: ${notes.join('; ')}. Call ${TOOL.observe} and fill the fields by id.`);
   }
   return ok(`Filled ${filled.join(', ')}.${notes.length > 0 ? ` Note: ${notes.join('; ')}; fill those by id.` : ''}`);
 }

@@ -2,6 +2,7 @@ import type { ActionOf } from '../../notte/actions.js';
 import { errorText } from './errors.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
+import { TOOL } from '../../notte/toolNames.js';
 
 interface ScrollOutcome {
   moved: number;
@@ -20,7 +21,7 @@ export async function scroll(ctx: ActionContext, action: ActionOf<'scroll_up' | 
   if (result.moved === 0) {
     return failed(
       down
-        ? 'The page did not scroll: it is already at the bottom. Use observe or scrape to read it.'
+        ? `The page did not scroll: it is already at the bottom. Use ${TOOL.observe} or ${TOOL.scrape} to read it.`
         : 'The page did not scroll: it is already at the top.',
     );
   }
