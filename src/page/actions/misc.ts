@@ -30,7 +30,8 @@ export async function evaluateJs(ctx: ActionContext, action: ActionOf<'evaluate_
       // A busy loop holds the renderer: nothing else can run in that tab until it is replaced.
       const state = await probePage(page);
       const replaced = state === 'busy' ? ` ${await replaceTab(ctx.host, page, 'evaluate_js busy loop')}` : '';
-      return failed(`The script was still running after ${limitMs}ms${state === 'busy' ? ' and keeps the page busy (an endless loop?)' : ''}.${replaced}`, errorText(error));
+      // The exception carries the code, so an agent (or a test) can tell a timeout from a script that threw.
+      return failed(`The script was still running after ${limitMs}ms${state === 'busy' ? ' and keeps the page busy (an endless loop?)' : ''}.${replaced}`, error.toText());
     }
     return failed(`The script threw: ${errorText(error)}.`, errorText(error));
   }
