@@ -1,4 +1,5 @@
 import { BsmError } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /**
  * Which Chromium switches a client may pass in `chrome_args`. A switch is a command-line argument of a process the
@@ -188,7 +189,7 @@ export function checkChromeArgs(args: readonly string[], trustClients: boolean):
     const field = `chrome_args[${index}]`;
     const shown = `"${clip(arg)}"`;
     if (verdict.class === 'never') {
-      throw new BsmError('E_INVALID_INPUT', `${field}: ${shown} is never accepted from a client: ${verdict.reason}.`, 'Remove it and call session_start again.');
+      throw new BsmError('E_INVALID_INPUT', `${field}: ${shown} is never accepted from a client: ${verdict.reason}.`, `Remove it and call ${TOOL.start} again.`);
     }
     throw new BsmError(
       'E_INVALID_INPUT',

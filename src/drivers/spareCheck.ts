@@ -1,4 +1,5 @@
 import type { BrowserContext } from 'playwright-core';
+import { answers } from '../page/injected/probesInPage.js';
 
 /** How long a spare's tab may take to answer; a live one answers in milliseconds even on a busy machine. */
 const SPARE_PROBE_MS = 3_000;
@@ -12,7 +13,7 @@ export async function spareIsAlive(context: BrowserContext): Promise<boolean> {
     timer = setTimeout(() => resolve(false), SPARE_PROBE_MS);
   });
   try {
-    return await Promise.race([page.evaluate(() => true).catch(() => false), timeout]);
+    return await Promise.race([page.evaluate(answers).catch(() => false), timeout]);
   } finally {
     clearTimeout(timer);
   }

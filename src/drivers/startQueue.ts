@@ -1,4 +1,5 @@
 import { BsmError } from '../errors.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /**
  * First come, first served, a few at a time: opening a context and its first tab spawns a renderer, and on a
@@ -64,5 +65,5 @@ export class StartQueue {
 }
 
 function aborted(): BsmError {
-  return new BsmError('E_START_TIMEOUT', 'The session start was given up while it waited for its turn.', 'Call session_start again, or raise --start-timeout.');
+  return new BsmError('E_START_TIMEOUT', 'The session start was given up while it waited for its turn.', `Call ${TOOL.start} again, or raise --start-timeout.`);
 }

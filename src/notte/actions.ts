@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_ITEMS, MAX_TEXT } from './limits.js';
 import { DataSpace as ScrapeDataSpace } from './scrape.js';
+import { TOOL } from './toolNames.js';
 
 /**
  * The Notte action union (spec §3) and the ExecutionResult a step answers with (spec §2.3).
@@ -9,8 +10,8 @@ import { DataSpace as ScrapeDataSpace } from './scrape.js';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 15_000;
 
-const ignoredCategory = z.string().nullish().describe('Accepted for compatibility with observe output; ignored.');
-const ignoredDescription = z.string().nullish().describe('Accepted for compatibility with observe output; ignored.');
+const ignoredCategory = z.string().nullish().describe(`Accepted for compatibility with ${TOOL.observe} output; ignored.`);
+const ignoredDescription = z.string().nullish().describe(`Accepted for compatibility with ${TOOL.observe} output; ignored.`);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Selectors
@@ -53,7 +54,7 @@ const idField = z
   .default('')
   // Observe renders ids as `B3[:]`; models copy that suffix.
   .overwrite((id) => id.trim().replace(/\[:\]$/, ''))
-  .describe('Id from the latest observe, e.g. "B3". Either id or selector is required.');
+  .describe(`Id from the latest ${TOOL.observe}, e.g. "B3". Either id or selector is required.`);
 
 const timeoutField = z
   .int()
@@ -67,7 +68,7 @@ const interactionBase = {
   id: idField,
   selector: selectorField,
   press_enter: z.boolean().nullish().describe('Press Enter after the action (e.g. to submit a search box).'),
-  text_label: z.string().nullish().describe('Label of the element as shown in observe; informational.'),
+  text_label: z.string().nullish().describe(`Label of the element as shown in ${TOOL.observe}; informational.`),
   timeout: timeoutField,
   category: ignoredCategory,
   description: ignoredDescription,
@@ -141,7 +142,7 @@ export const CloseTabSchema = browser('close_tab', 'Close the active tab; the pr
 export const GoBackSchema = browser('go_back', 'Go back in the tab history.', {});
 export const GoForwardSchema = browser('go_forward', 'Go forward in the tab history.', {});
 export const ReloadSchema = browser('reload', 'Reload the current page.', {});
-export const WaitSchema = browser('wait', 'Wait a fixed time (prefer observe to check the page instead).', {
+export const WaitSchema = browser('wait', `Wait a fixed time (prefer ${TOOL.observe} to check the page instead).`, {
   time_ms: z.int().min(0).max(30_000).describe('Milliseconds to wait, 0–30000.'),
 });
 export const PressKeySchema = browser('press_key', 'Press a key on the focused element.', {
@@ -197,14 +198,15 @@ export const HelpSchema = browser('help', 'Ask for help (always reported as succ
   reason: z.string().describe('Why help is needed.'),
 });
 export const ScrapeActionSchema = browser('scrape', 'Turn the page (or part of it) into markdown.', {
-  instructions: z.string().nullish().describe('What to extract (structured extraction: use the scrape tool).'),
+  instructions: z.string().nullish().describe(`What to extract (structured extraction: use the ${TOOL.scrape} tool).`),
   only_main_content: z.boolean().default(true).describe('Keep only the main content (drop nav, footer, ads).'),
+  // eslint-disable-next-line no-restricted-syntax -- the scrape action, not the tool
   selector: z.string().nullish().describe('Playwright selector limiting the scrape to one element.'),
   only_images: z.boolean().default(false).describe('List images instead of content.'),
   scrape_links: z.boolean().default(true).describe('Keep links.'),
   scrape_images: z.boolean().default(false).describe('Keep images.'),
   ignored_tags: z.array(z.string()).nullish().describe('HTML tags to drop.'),
-  response_format: z.record(z.string(), z.unknown()).nullish().describe('JSON schema; ignored here (structured output: use the scrape tool).'),
+  response_format: z.record(z.string(), z.unknown()).nullish().describe(`JSON schema; ignored here (structured output: use the ${TOOL.scrape} tool).`),
 });
 export const EvaluateJsSchema = browser('evaluate_js', 'Run JavaScript in the page; the result is returned as text.', {
   code: z.string().min(1).describe('An expression or IIFE; a body with a bare `return` is wrapped in a function.'),
@@ -379,7 +381,7 @@ export function leanSelectors(s: NodeSelectors): ResolvedSelectors {
 export const ResolvedActionSchema = z
   .looseObject({
     type: z.string().describe('Action type.'),
-    id: z.string().optional().describe('Id of the element acted on, from the latest observe.'),
+    id: z.string().optional().describe(`Id of the element acted on, from the latest ${TOOL.observe}.`),
     selector: z
       .union([ResolvedSelectorsSchema, z.string()])
       .optional()
@@ -425,6 +427,7 @@ export const ExecutionResultSchema = z
     action: ResolvedActionSchema,
     success: z.boolean().describe('Whether the action succeeded.'),
     message: z.string().describe('What happened, or what went wrong and what to do next.'),
+    // eslint-disable-next-line no-restricted-syntax -- the scrape and evaluate_js actions, not the tool
     data: DataSpaceSchema.nullable().describe('Data from scrape or evaluate_js; null otherwise.'),
     exception: z.string().nullable().describe('Underlying error text when the action failed.'),
     started_at: z.string().describe('ISO timestamp.'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_CURSOR, MAX_TEXT, MAX_URL, UNADVERTISED } from './limits.js';
+import { TOOL } from './toolNames.js';
 
 /** Notte's SpaceCategory; we set it only when a cheap page heuristic is confident. */
 export const SpaceCategory = z.enum(['homepage', 'search-results', 'data-feed', 'item', 'auth', 'form', 'manage-cookies', 'overlay', 'payment', 'captcha', 'other']);
@@ -51,7 +52,7 @@ export const observeInputShape = {
     .string()
     .max(MAX_CURSOR)
     .optional()
-    .describe('next_cursor of the last observe: the rest of it.'),
+    .describe(`next_cursor of the last ${TOOL.observe}: the rest of it.`),
   viewport_only: z
     .boolean()
     .default(false)
@@ -88,7 +89,7 @@ export const ObservedActionType = z.enum(['click', 'fill', 'select_dropdown_opti
 
 /** One interaction action, lean: fields at their default (type click, role implied by the id letter, false) are left out. */
 export const ObservedAction = z.object({
-  id: z.string().describe('Use with step, e.g. {"type":"click","id":"B3"}. Valid until the next observe.'),
+  id: z.string().describe(`Use with ${TOOL.step}, e.g. {"type":"click","id":"B3"}. Valid until the next ${TOOL.observe}.`),
   type: ObservedActionType.optional().describe('Action to use; omitted means click.'),
   role: z
     .string()
@@ -118,6 +119,6 @@ export const ActionSpace = z.object({
 export const Observation = z.object({
   metadata: SnapshotMetadata,
   space: ActionSpace,
-  next_cursor: z.string().optional().describe('The page did not fit max_tokens: observe with this cursor for the rest.'),
+  next_cursor: z.string().optional().describe(`The page did not fit max_tokens: ${TOOL.observe} with this cursor for the rest.`),
 });
 export type Observation = z.infer<typeof Observation>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_CURSOR, MAX_ITEMS, MAX_NAME, MAX_TEXT, MAX_URL } from './limits.js';
+import { TOOL } from './toolNames.js';
 
 /** Defaults of the scrape endpoint (Notte `ScrapeRequest`); the `scrape` step action differs: only_main_content=true. */
 export const SCRAPE_DEFAULT_MAX_TOKENS = 10_000;
@@ -54,7 +55,7 @@ export const ScrapeInputShape = {
     .string()
     .max(MAX_CURSOR)
     .optional()
-    .describe('next_cursor of the last scrape (same other arguments).'),
+    .describe(`next_cursor of the last ${TOOL.scrape} (same other arguments).`),
 };
 
 export const ScrapeInput = z.object(ScrapeInputShape);

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { MAX_ID, MAX_ITEMS, MAX_NAME, MAX_TEXT, MAX_URL, UNADVERTISED } from './limits.js';
 import { SessionProfile, cookiesArg } from './state.js';
+import { TOOL } from './toolNames.js';
 
 /**
  * Ids are server-minted UUIDs. No pattern on the wire (it would be repeated in six tools' schemas): a wrong id
  * gets the same "not found" answer as an unknown one, and the length cap keeps a huge one from costing anything.
  */
-export const sessionIdArg = z.string().max(MAX_ID).describe('From session_start.');
+export const sessionIdArg = z.string().max(MAX_ID).describe(`From ${TOOL.start}.`);
 
 const EXTERNAL_PROXY_FIELDS = new Set(['type', 'server', 'username', 'password', 'bypass']);
 
@@ -75,7 +76,7 @@ export const sessionStartShape = {
   cdp_headers: z.record(z.string(), z.string().max(MAX_TEXT)).nullish().describe('Headers for cdp_url, e.g. a token.'),
   expose_cdp: z.boolean().optional().describe('Own browser; its CDP WebSocket comes back as cdp_url.'),
   use_file_storage: z.boolean().default(true).describe('Allow downloads and uploads.'),
-  screenshot_type: z.enum(SCREENSHOT_TYPES).default('last_action').describe('observe screenshot: full boxes all ids, last_action one.'),
+  screenshot_type: z.enum(SCREENSHOT_TYPES).default('last_action').describe(`${TOOL.observe} screenshot: full boxes all ids, last_action one.`),
   profile: SessionProfile.nullish().describe('Load saved cookies+storage.'),
   cookies: cookiesArg.nullish(),
   web_bot_auth: z.boolean().default(false).meta(UNADVERTISED).describe('Not supported yet.'),
@@ -88,7 +89,7 @@ export const sessionStartShape = {
     .default([])
     .meta(UNADVERTISED).describe('Not supported yet.'),
   wait_for_authentication: z.boolean().default(true).meta(UNADVERTISED).describe('With auth_ids.'),
-  recording: z.boolean().default(false).describe('Keep a trace and video for session_replay.'),
+  recording: z.boolean().default(false).describe(`Keep a trace and video for ${TOOL.replay}.`),
   url: z.string().max(MAX_URL).url('url must be an absolute URL, e.g. https://example.com').nullish().describe('Open this URL at once.'),
 };
 

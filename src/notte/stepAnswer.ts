@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExecutionResultSchema, ResolvedActionSchema, StepChangesSchema } from './actions.js';
 import type { ExecutionResult, ResolvedAction, StepChanges } from './actions.js';
+import { TOOL } from './toolNames.js';
 
 /**
  * What the `step` tool answers with: the Notte ExecutionResult and its changes, minus what a model reads on every
@@ -11,6 +12,7 @@ export const StepAnswerSchema = ExecutionResultSchema.extend({
   action: ResolvedActionSchema.extend({
     selector: ResolvedActionSchema.shape.selector.describe('Selector of the element acted on; present when the action named it by selector, not by id.'),
   }),
+  // eslint-disable-next-line no-restricted-syntax -- the scrape and evaluate_js actions, not the tool
   data: ExecutionResultSchema.shape.data.unwrap().optional().describe('Data from scrape or evaluate_js; absent otherwise.'),
   exception: z.string().optional().describe('Underlying error text when the action failed; absent otherwise.'),
   started_at: z.string().optional().describe('ISO timestamp; sent by the REST API only.'),
@@ -20,7 +22,7 @@ export const StepAnswerSchema = ExecutionResultSchema.extend({
     tab_count: z.int().optional().describe('Number of open tabs after the action; absent when it is 1.'),
   })
     .optional()
-    .describe('What the action did to the page; absent when the backend does not report it (Notte\'s cloud): observe to see the page.'),
+    .describe(`What the action did to the page; absent when the backend does not report it (Notte's cloud): ${TOOL.observe} to see the page.`),
 });
 export type StepAnswer = z.output<typeof StepAnswerSchema>;
 

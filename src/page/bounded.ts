@@ -3,6 +3,7 @@ import { BsmError } from '../errors.js';
 import { installPageHandlers } from './dialogs.js';
 import type { PageHost } from './host.js';
 import { probePage, readyState, replaceTab } from './recover.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /** Per-tool wall-clock limits of one call (--observe-timeout, --step-timeout, --scrape-timeout). */
 export interface CallLimits {
@@ -63,14 +64,14 @@ async function unresponsive(host: PageHost, tool: string, ms: number, dialogs: n
   try {
     page = host.page();
   } catch {
-    return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}, and the session has no open tab.`, `Open one with a goto_new_tab step. ${hint}`);
+    return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}, and the session has no open tab.`, `Open one with a goto_new_tab ${TOOL.step}. ${hint}`);
   }
   if (dialogs > DIALOG_LOOP) {
     const replaced = await replaceTab(host, page, 'dialog loop');
     return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}: the page opens dialogs in a loop (${dialogs} alert/confirm/prompt dialogs, each answered). ${replaced}`, hint);
   }
   if (waitingFor !== undefined) {
-    return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}: the server of ${clip(waitingFor)} has not answered (no response yet).`, `Try again later or another page; observe shows the tab as it is. ${hint}`);
+    return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}: the server of ${clip(waitingFor)} has not answered (no response yet).`, `Try again later or another page; ${TOOL.observe} shows the tab as it is. ${hint}`);
   }
   const state = await probePage(page);
   if (state === 'busy') {
@@ -78,11 +79,11 @@ async function unresponsive(host: PageHost, tool: string, ms: number, dialogs: n
     return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}: a script on the page keeps its thread busy (an endless loop?), so the page answers nothing. ${replaced}`, hint);
   }
   if (state === 'gone') {
-    return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}, and its tab closed meanwhile.`, `Call observe to see the open tabs. ${hint}`);
+    return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}, and its tab closed meanwhile.`, `Call ${TOOL.observe} to see the open tabs. ${hint}`);
   }
   const ready = await readyState(page);
   if (ready === 'loading') {
-    return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}: ${clip(page.url())} is still loading (its server has not sent the whole page).`, `Call observe to read what did load, or goto another page. ${hint}`);
+    return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}: ${clip(page.url())} is still loading (its server has not sent the whole page).`, `Call ${TOOL.observe} to read what did load, or goto another page. ${hint}`);
   }
   return new BsmError('E_PAGE_UNRESPONSIVE', `${limit}; the page itself answers.`, `Call it again, or with less to do (a smaller max_tokens, a selector). ${hint}`);
 }

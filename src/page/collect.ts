@@ -5,6 +5,7 @@ import { remapIds, slotIndexes } from './injected/observeRegistry.js';
 import type { ElementFacts, RawViewport, WalkArgs, WireElement, WireResult } from './injected/observeTypes.js';
 import { walkFrame } from './injected/walkFrame.js';
 import { unreadableFrame } from './framePolicy.js';
+import { runInstalledWalk } from './injected/observeRegistry.js';
 
 /** One element with its final id, in top-page terms. */
 export interface PageElement extends ElementFacts {
@@ -156,11 +157,7 @@ let walkInstaller: string | undefined;
  * install goes as a string expression, which Playwright compiles through CDP, out of reach of the page's CSP.
  */
 async function runWalk(frame: Frame, args: WalkArgs): Promise<string> {
-  const fast = await frame.evaluate(({ name, walkArgs }) => {
-    // The global is ours (the install below) or absent.
-    const walk = (globalThis as unknown as Record<string, ((a: WalkArgs) => string) | undefined>)[name];
-    return typeof walk === 'function' ? walk(walkArgs) : null;
-  }, { name: WALK_GLOBAL, walkArgs: args });
+  const fast = await frame.evaluate(runInstalledWalk, { name: WALK_GLOBAL, walkArgs: args });
   if (fast !== null) return fast;
   walkInstaller ??= `Object.defineProperty(globalThis, '${WALK_GLOBAL}', { value: ${walkFrame.toString()}, configurable: true, enumerable: false })`;
   // page.evaluate(string) is typed unknown; the expression returns walkFrame's JSON string.
@@ -190,7 +187,7 @@ async function walkTree(frame: Frame, framePath: string[], dx: number, dy: numbe
   const owners = await Promise.all(childFrames.map((child) => child.frameElement().catch(() => undefined)));
   const pairs = childFrames
     .map((child, i) => ({ child, owner: owners[i] }))
-    .filter((pair): pair is { child: Frame; owner: ElementHandle<HTMLElement | SVGElement> } => pair.owner !== undefined);
+    .filter((pair): pair is { child: Frame; owner: ElementHandle } => pair.owner !== undefined);
   try {
     const indexes = await frame.evaluate(slotIndexes, pairs.map((pair) => pair.owner)).catch(() => [] as number[]);
     await Promise.all(

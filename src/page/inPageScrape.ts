@@ -7,7 +7,8 @@ import { toMarkdown } from './injected/markdownInPage.js';
 import { scrapeInPage } from './injected/scrapeInPage.js';
 import { collectStructure } from './injected/structureInPage.js';
 import { normalizeTables } from './injected/tablesInPage.js';
-import type { InPageArgs, InPageLib, InPageResult } from './injected/scrapeTypes.js';
+import type { InPageArgs, InPageResult } from './injected/scrapeTypes.js';
+import { runInstalledScrape, runInstalledScrapeOn } from './injected/scrapeRunner.js';
 import { vendorBundleExpression } from './vendorScripts.js';
 
 /** The page global the scrape library lives under; non-enumerable, so page scripts walking window miss it. */
@@ -38,26 +39,16 @@ function installStatements(): string {
  * A string expression, not a function, carries the install: Playwright compiles it through CDP, which pages'
  * CSP does not govern, so strict-CSP pages scrape too.
  */
-export async function runScrapeInPage(page: Page, element: ElementHandle<Element> | null, args: InPageArgs): Promise<InPageResult> {
+export async function runScrapeInPage(page: Page, element: ElementHandle | null, args: InPageArgs): Promise<InPageResult> {
   if (element === null) {
-    const fast = await page.evaluate(
-      ({ args: a, name }) => {
-        // The global is ours (installStatements) or absent; nothing else writes that name.
-        const lib = (globalThis as unknown as Record<string, InPageLib | undefined>)[name];
-        return lib === undefined ? null : lib.run(lib, a, null);
-      },
-      { args, name: GLOBAL },
-    );
+    const fast = await page.evaluate(runInstalledScrape, { args, name: GLOBAL });
     if (fast !== null) return fast;
     const expression = `(() => { ${installStatements()}\n return globalThis.${GLOBAL}.run(globalThis.${GLOBAL}, ${JSON.stringify(args)}, null); })()`;
     // page.evaluate(string) is typed unknown; the expression returns scrapeInPage's InPageResult.
     return (await page.evaluate(expression)) as InPageResult;
   }
   const run = (): Promise<InPageResult | null> =>
-    element.evaluate((el, { args: a, name }) => {
-      const lib = (globalThis as unknown as Record<string, InPageLib | undefined>)[name];
-      return lib === undefined ? null : lib.run(lib, a, el);
-    }, { args, name: GLOBAL });
+    element.evaluate(runInstalledScrapeOn, { args, name: GLOBAL });
   const fast = await run();
   if (fast !== null) return fast;
   const frame: Frame | null = await element.ownerFrame();

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { loadingStateInPage } from './injected/probesInPage.js';
 
 /**
  * Whether the page the walk just read may not be all there yet: its document is still loading, or it hides its
@@ -7,12 +8,7 @@ import type { Page } from 'playwright-core';
  */
 export async function loadingNote(page: Page): Promise<string | undefined> {
   const state = await page
-    .evaluate(() => {
-      const body = document.body;
-      const style = body === null ? null : getComputedStyle(body);
-      const hidden = style !== null && (style.display === 'none' || style.visibility === 'hidden' || Number(style.opacity) === 0);
-      return { ready: document.readyState, hidden };
-    })
+    .evaluate(loadingStateInPage)
     .catch(() => undefined); // a navigation replaced the document: the next observe reads the new one
   if (state === undefined) return undefined;
   if (state.hidden) return `The page hides its content (body hidden${state.ready === 'complete' ? '' : `, document ${state.ready}`}), likely until its scripts load`;

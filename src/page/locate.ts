@@ -2,6 +2,9 @@ import type { ElementHandle, Frame, FrameLocator, Locator, Page } from 'playwrig
 import type { NodeSelectors } from '../notte/actions.js';
 import { errorText, isTimeout } from './actions/errors.js';
 import type { ElementDescriptor, PageHost } from './host.js';
+import { describeNode, findByRoleAndName, matchesKey, registeredElement } from './injected/locateInPage.js';
+import type { DescriptorKey } from './injected/locateInPage.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /**
  * Finds the element an interaction action names: an id from the latest observe (fast path through the in-page
@@ -9,7 +12,7 @@ import type { ElementDescriptor, PageHost } from './host.js';
  */
 
 export interface Target {
-  handle: ElementHandle<Node>;
+  handle: ElementHandle;
   frame: Frame;
   page: Page;
   /** The id acted on, when the action named one. */
@@ -48,43 +51,31 @@ export async function locate(host: PageHost, spec: TargetSpec): Promise<LocateRe
 async function locateById(host: PageHost, id: string): Promise<LocateResult> {
   const snapshot = host.snapshot;
   if (snapshot === undefined) {
-    return fail(`No observation yet, so id ${id} means nothing. Call observe first, then use an id from it (or pass a selector).`);
+    return fail(`No observation yet, so id ${id} means nothing. Call ${TOOL.observe} first, then use an id from it (or pass a selector).`);
   }
   const descriptor = snapshot.elements.get(id);
   if (descriptor === undefined) {
-    return fail(`Id ${id} is not in the latest observation. Call observe again and use a current id.`);
+    return fail(`Id ${id} is not in the latest observation. Call ${TOOL.observe} again and use a current id.`);
   }
   const page = descriptor.frame.page();
-  if (page.isClosed()) return fail(`The tab where ${id} was observed is closed. Call observe again and use a current id.`);
+  if (page.isClosed()) return fail(`The tab where ${id} was observed is closed. Call ${TOOL.observe} again and use a current id.`);
 
   const direct = await fromRegistry(descriptor.frame, id, snapshot.epoch);
   if (direct !== null) return found(direct, descriptor.frame, page, descriptor, undefined);
 
   const frame = await frameByPath(page, descriptor.framePath);
-  const gone = `Element ${id} ${quote(descriptor.name)}is no longer on the page (it changed since observe). Call observe again and use a current id.`;
+  const gone = `Element ${id} ${quote(descriptor.name)}is no longer on the page (it changed since ${TOOL.observe}). Call ${TOOL.observe} again and use a current id.`;
   if (frame === undefined) return fail(gone);
   const refound = await refind(frame, descriptor);
   if (refound === null) return fail(gone);
   return found(refound.handle, frame, page, descriptor, `re-found ${id} after re-render (${refound.how})`);
 }
 
-interface BsmRegistry {
-  ids: Map<string, Element>;
-  epoch?: number;
-}
 
-async function fromRegistry(frame: Frame, id: string, epoch: number): Promise<ElementHandle<Node> | null> {
+async function fromRegistry(frame: Frame, id: string, epoch: number): Promise<ElementHandle | null> {
   if (frame.isDetached()) return null;
   try {
-    const handle = await frame.evaluateHandle(
-      ([wanted, expectedEpoch]) => {
-        const bsm = (globalThis as unknown as { __bsm?: BsmRegistry }).__bsm; // observe's registry (contract in host.ts)
-        if (bsm === undefined || (bsm.epoch !== undefined && bsm.epoch !== expectedEpoch)) return null;
-        const element = bsm.ids.get(wanted);
-        return element?.isConnected === true ? element : null;
-      },
-      [id, epoch] as const,
-    );
+    const handle = await frame.evaluateHandle(registeredElement, [id, epoch] as const);
     const element = handle.asElement();
     if (element === null) await handle.dispose();
     return element;
@@ -105,14 +96,8 @@ async function frameByPath(page: Page, framePath: readonly string[]): Promise<Fr
   return frame;
 }
 
-interface DescriptorKey {
-  tag: string;
-  role: string;
-  name: string;
-  nth: number;
-}
 
-async function refind(frame: Frame, d: ElementDescriptor): Promise<{ handle: ElementHandle<Node>; how: string } | null> {
+async function refind(frame: Frame, d: ElementDescriptor): Promise<{ handle: ElementHandle; how: string } | null> {
   const key: DescriptorKey = { tag: d.tag, role: d.role, name: d.name, nth: d.nth };
   try {
     // Playwright css pierces open shadow roots, as the descriptor's selector expects.
@@ -130,55 +115,6 @@ async function refind(frame: Frame, d: ElementDescriptor): Promise<{ handle: Ele
     return null;
   }
   return null;
-}
-
-/** In-page: does `el` still look like the observed element (same tag, same name)? */
-function matchesKey(el: Node, k: DescriptorKey): boolean {
-  if (!(el instanceof Element) || el.tagName.toLowerCase() !== k.tag.toLowerCase()) return false;
-  const normalize = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
-  if (k.name === '') return true;
-  const names = ['aria-label', 'name', 'title', 'alt', 'placeholder', 'value'].map((a) => el.getAttribute(a));
-  names.push(el instanceof HTMLElement ? el.innerText : el.textContent);
-  const labels = (el as HTMLInputElement).labels; // only form controls have labels; undefined elsewhere
-  if (labels !== undefined && labels !== null) for (const label of labels) names.push(label.innerText);
-  return names.some((n) => n !== null && normalize(n) === normalize(k.name));
-}
-
-/** In-page: elements equal to the descriptor (same tag, explicit role if any, same name); the nth of them. */
-function findByRoleAndName(k: DescriptorKey): Element | null {
-  const normalize = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
-  const wanted = normalize(k.name);
-  const namesOf = (el: Element): string[] => {
-    const out: string[] = [];
-    for (const attr of ['aria-label', 'name', 'title', 'alt', 'placeholder', 'value']) {
-      const v = el.getAttribute(attr);
-      if (v !== null) out.push(v);
-    }
-    if (el instanceof HTMLElement) {
-      out.push(el.innerText);
-      const labels = (el as HTMLInputElement).labels; // only form controls have labels; undefined elsewhere
-      if (labels !== undefined && labels !== null) for (const label of labels) out.push(label.innerText);
-    } else {
-      out.push(el.textContent ?? '');
-    }
-    return out.map(normalize);
-  };
-  const all: Element[] = [];
-  const walk = (root: Document | ShadowRoot): void => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.tagName.toLowerCase() === k.tag.toLowerCase()) all.push(el);
-      if (el.shadowRoot !== null) walk(el.shadowRoot);
-    }
-  };
-  walk(document);
-  const equals = all.filter((el) => {
-    const role = el.getAttribute('role');
-    if (role !== null && role !== k.role) return false;
-    const names = namesOf(el);
-    return wanted === '' ? names.every((n) => n === '') : names.includes(wanted);
-  });
-  if (equals.length === 1) return equals[0] ?? null;
-  return equals[k.nth] ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -212,16 +148,16 @@ async function locateBySelector(page: Page, raw: string | NodeSelectors, timeout
     await all.first().waitFor({ state: 'attached', timeout });
   } catch (error) {
     if (isTimeout(error)) {
-      return fail(`No element matches selector ${JSON.stringify(shown)} after ${timeout}ms. Call observe to find the element and use its id.`);
+      return fail(`No element matches selector ${JSON.stringify(shown)} after ${timeout}ms. Call ${TOOL.observe} to find the element and use its id.`);
     }
-    return fail(`Selector ${JSON.stringify(shown)} is not valid: ${errorText(error)}. Use css=…, xpath=…, text=… or an id from observe.`, error);
+    return fail(`Selector ${JSON.stringify(shown)} is not valid: ${errorText(error)}. Use css=…, xpath=…, text=… or an id from ${TOOL.observe}.`, error);
   }
   const count = await all.count();
   // Several matches: act on the first visible one, as a person would.
   const chosen = count > 1 ? all.filter({ visible: true }).first() : all.first();
   const handle = (await chosen.elementHandle({ timeout: 1_000 }).catch(() => null)) ?? (await all.first().elementHandle());
   const frame = await handle.ownerFrame();
-  if (frame === null) return fail(`The element for selector ${JSON.stringify(shown)} went away. Try again or call observe.`);
+  if (frame === null) return fail(`The element for selector ${JSON.stringify(shown)} went away. Try again or call ${TOOL.observe}.`);
   const note = count > 1 ? `selector matched ${count} elements; used the first visible one` : undefined;
   const target = await found(handle, frame, page, undefined, note);
   if (target.ok) {
@@ -249,7 +185,7 @@ function xpathOf(selector: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function found(
-  handle: ElementHandle<Node>,
+  handle: ElementHandle,
   frame: Frame,
   page: Page,
   descriptor: ElementDescriptor | undefined,
@@ -283,16 +219,9 @@ async function found(
 }
 
 /** A short human label (what a person would call the element) and its tag. */
-async function describe(handle: ElementHandle<Node>): Promise<{ label: string; tag: string }> {
+async function describe(handle: ElementHandle): Promise<{ label: string; tag: string }> {
   try {
-    return await handle.evaluate((node) => {
-      if (!(node instanceof Element)) return { label: (node.textContent ?? '').trim().slice(0, 60), tag: '#text' };
-      const el = node as HTMLInputElement; // reading optional properties only; absent ones are undefined
-      const text =
-        el.getAttribute('aria-label') ?? (el.labels?.[0]?.innerText || null) ?? el.getAttribute('placeholder') ??
-        ((el.innerText || el.textContent || '').trim() || null) ?? el.getAttribute('title') ?? el.getAttribute('name') ?? '';
-      return { label: text.replace(/\s+/g, ' ').trim().slice(0, 60), tag: el.tagName.toLowerCase() };
-    });
+    return await handle.evaluate(describeNode);
   } catch {
     return { label: '', tag: 'element' };
   }

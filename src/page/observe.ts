@@ -226,7 +226,7 @@ async function observeBlank(host: PageHost, page: Page, epoch: number, screensho
     chunk: { lines: [], structuredLines: [], elements: [], listed: [], next: undefined, trimmed: false, above: 0, below: 0 },
     continuation: false,
     nextCursor: undefined,
-    emptyHint: 'Blank tab (about:blank). Open a site with a goto step, or observe with url.',
+    emptyHint: `Blank tab (about:blank). Open a site with a goto ${TOOL.step}, or ${TOOL.observe} with url.`,
   });
   const result: ObserveResult = {
     observation: { metadata, space: { description, interaction_actions: [] } },

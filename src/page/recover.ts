@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { log } from '../log.js';
 import type { PageHost } from './host.js';
+import { documentReadyState } from './injected/probesInPage.js';
 
 /** A live renderer answers a trivial script in milliseconds, even on a loaded machine. */
 const PROBE_MS = 2_000;
@@ -17,7 +18,7 @@ export async function probePage(page: Page, ms = PROBE_MS): Promise<PageState> {
     timer = setTimeout(() => resolve('busy'), ms);
   });
   try {
-    return await Promise.race([page.evaluate(() => document.readyState).then((): PageState => 'answers', (): PageState => (page.isClosed() ? 'gone' : 'busy')), late]);
+    return await Promise.race([page.evaluate(documentReadyState).then((): PageState => 'answers', (): PageState => (page.isClosed() ? 'gone' : 'busy')), late]);
   } finally {
     clearTimeout(timer);
   }
@@ -30,7 +31,7 @@ export async function readyState(page: Page): Promise<string | undefined> {
     timer = setTimeout(() => resolve(undefined), PROBE_MS);
   });
   try {
-    return await Promise.race([page.evaluate(() => document.readyState).catch(() => undefined), late]);
+    return await Promise.race([page.evaluate(documentReadyState).catch(() => undefined), late]);
   } finally {
     clearTimeout(timer);
   }

@@ -12,6 +12,7 @@ import { matchesNote, mergeMatches, resolveMatches } from './scrapeMatches.js';
 import { openForReading } from './openUrl.js';
 import { extractStructured } from './structured/extract.js';
 import type { SampleFn } from './structured/sampled.js';
+import { TOOL } from '../notte/toolNames.js';
 
 export type { SampleFn } from './structured/sampled.js';
 /** What callers pass: every field optional, Notte endpoint defaults applied inside (step passes only_main_content). */
@@ -125,7 +126,7 @@ export async function scrape(host: PageHost, params: ScrapeParams, deps: ScrapeD
   lines.push('', markdown === '' ? '(no visible text)' : markdown);
   if (window.nextCursor !== undefined) {
     data.next_cursor = window.nextCursor;
-    lines.push('', `[More: ${window.total - window.end} characters left. Call scrape again with cursor="${window.nextCursor}" and the same arguments to read on.]`);
+    lines.push('', `[More: ${window.total - window.end} characters left. Call ${TOOL.scrape} again with cursor="${window.nextCursor}" and the same arguments to read on.]`);
   }
   const out: ScrapeResult = { data, text: lines.join('\n') };
   if (window.nextCursor !== undefined) out.nextCursor = window.nextCursor;

@@ -8,12 +8,12 @@ const SELECTOR_TIMEOUT_MS = 3_000;
 // A selector like `.card` can match hundreds of elements; this many are read, and the answer says how many matched.
 export const MAX_SCRAPED_MATCHES = 50;
 
-export type Matches = [ElementHandle<Element>, ...ElementHandle<Element>[]];
+export type Matches = [ElementHandle, ...ElementHandle[]];
 
 /** Every element the selector matches, in document order (at most MAX_SCRAPED_MATCHES), and how many matched. */
 export async function resolveMatches(page: Page, selector: string): Promise<{ elements: Matches; matched: number }> {
   const locator = page.locator(selector);
-  let first: ElementHandle<Element>;
+  let first: ElementHandle;
   try {
     // The first match is waited for, as an element still rendering would be; the others are taken as they are.
     first = await locator.first().elementHandle({ timeout: SELECTOR_TIMEOUT_MS });

@@ -1,5 +1,7 @@
 import type { Page, Request } from 'playwright-core';
 import { isContextGone } from './actions/errors.js';
+import { installDomObserver, waitDomQuiet } from './injected/settleInPage.js';
+import type { ElementChanges } from './injected/settleInPage.js';
 
 /**
  * Bounded waits for what an action caused: a navigation it started, the requests it sent, the DOM changes it made.
@@ -14,11 +16,8 @@ export interface Waited {
   popup?: number;
 }
 
-export interface ElementChanges {
-  added: number;
-  removed: number;
-  appeared: string[];
-}
+
+export type { ElementChanges };
 
 export interface SettleReport {
   waited: Waited;
@@ -215,107 +214,4 @@ async function installDomWatch(page: Page): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// In-page code. Runs in the browser: no imports, no closures over Node values.
-
-interface DomWatchState {
-  added: number;
-  removed: number;
-  last: number;
-  appeared: string[];
-  observer: MutationObserver;
-  /** When the last input event (click, key, input…) reached the page. */
-  eventAt: number;
-  /** A mutation came later than an event handler's own: the page is reacting (timers, fetches, animations). */
-  reacted: boolean;
-  onEvent: () => void;
-  onNavigate: () => void;
-}
-
-function installDomObserver(): void {
-  const g = globalThis as unknown as { __bsmSettle?: DomWatchState }; // our own slot on the page's global object
-  // The events an action dispatches; a mutation within SYNC_MS of one is that handler's synchronous effect.
-  const EVENTS = ['pointerdown', 'mousedown', 'mouseup', 'click', 'keydown', 'keyup', 'input', 'change', 'submit'];
-  const SYNC_MS = 8;
-  // Chromium's Navigation API: a link or form starting a navigation says so here before the request reaches Node.
-  const navigation = (window as unknown as { navigation?: EventTarget }).navigation; // absent from older lib.dom typings
-  const previous = g.__bsmSettle;
-  if (previous !== undefined) {
-    previous.observer.disconnect();
-    for (const type of EVENTS) window.removeEventListener(type, previous.onEvent, true);
-    navigation?.removeEventListener('navigate', previous.onNavigate);
-  }
-  const describe = (el: Element): string => {
-    const text = (el instanceof HTMLElement ? el.innerText : el.textContent) ?? '';
-    const label = (text.trim() || el.getAttribute('aria-label') || el.getAttribute('placeholder') || '').replace(/\s+/g, ' ');
-    return label === '' ? '' : `<${el.tagName.toLowerCase()}> ${label.slice(0, 60)}`;
-  };
-  const state: DomWatchState = {
-    added: 0,
-    removed: 0,
-    last: performance.now(),
-    appeared: [],
-    eventAt: Number.NEGATIVE_INFINITY,
-    reacted: false,
-    onEvent: () => {
-      state.eventAt = performance.now();
-    },
-    onNavigate: () => {
-      state.reacted = true;
-      state.last = performance.now();
-    },
-    observer: new MutationObserver((records) => {
-      state.last = performance.now();
-      if (state.last - state.eventAt > SYNC_MS) state.reacted = true;
-      for (const record of records) {
-        for (const node of record.addedNodes) {
-          if (!(node instanceof Element)) continue;
-          state.added += 1 + node.getElementsByTagName('*').length;
-          if (state.appeared.length < 3) {
-            const text = describe(node);
-            if (text !== '' && !state.appeared.includes(text)) state.appeared.push(text);
-          }
-        }
-        for (const node of record.removedNodes) {
-          if (node instanceof Element) state.removed += 1 + node.getElementsByTagName('*').length;
-        }
-      }
-    }),
-  };
-  state.observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
-  for (const type of EVENTS) window.addEventListener(type, state.onEvent, { capture: true, passive: true });
-  navigation?.addEventListener('navigate', state.onNavigate);
-  g.__bsmSettle = state;
-}
-
-function waitDomQuiet(args: { quietMs: number; minMs: number; reactMs: number; capMs: number }): Promise<ElementChanges> {
-  const g = globalThis as unknown as { __bsmSettle?: DomWatchState }; // our own slot on the page's global object
-  const state = g.__bsmSettle;
-  const start = performance.now();
-  return new Promise((resolve) => {
-    const finish = (): void => {
-      resolve({ added: state?.added ?? 0, removed: state?.removed ?? 0, appeared: state?.appeared ?? [] });
-    };
-    if (state === undefined) {
-      finish();
-      return;
-    }
-    const tick = (): void => {
-      const now = performance.now();
-      const elapsed = now - start;
-      const quietFor = now - state.last;
-      // Mutations right after an input event were its handler's synchronous effect; any later one (even one that
-      // landed before this wait began, on a busy machine) means the page is still reacting.
-      const still = args.reactMs > 0 && !state.reacted;
-      if (elapsed >= args.capMs || (still && elapsed >= args.reactMs) || (!still && elapsed >= args.minMs && quietFor >= args.quietMs)) {
-        finish();
-        return;
-      }
-      const wait = still ? args.reactMs - elapsed : args.quietMs - quietFor;
-      setTimeout(tick, Math.max(5, Math.min(wait, args.capMs - elapsed, 50)));
-    };
-    tick();
-  });
 }

@@ -17,6 +17,7 @@ import type { PageHost } from './host.js';
 import type { SecretSource } from './secrets.js';
 import { SettleWatch } from './settle.js';
 import type { SettleReport, Waited } from './settle.js';
+import { TOOL } from '../notte/toolNames.js';
 
 export interface StepResult {
   result: ExecutionResult;
@@ -48,23 +49,20 @@ export async function step(host: PageHost, action: Action, secrets?: SecretSourc
   const startedAt = new Date();
   const events = installPageHandlers(host);
   const mark = events.mark();
+  const ctx: ActionContext = { host, events, mark, ...(secrets === undefined ? {} : { secrets }) };
   let page: Page;
   try {
     page = host.page();
   } catch (error) {
-    return finish(host, action, startedAt, failed(errorText(error)), emptyReport(), undefined, events.since(mark), []);
+    // The page closed the last tab itself: goto_new_tab, which E_NO_TAB's hint names, needs no tab to start from.
+    const outcome = action.type === 'goto_new_tab' ? await runCaught(ctx, action) : failed(errorText(error));
+    return finish(host, action, startedAt, outcome, emptyReport(), undefined, events.since(mark), []);
   }
   const beforeUrl = page.url();
   const kind = SETTLE[action.type];
   const watch = kind === 'none' ? undefined : await SettleWatch.begin(page, { dom: kind === 'full' });
-  const ctx: ActionContext = { host, events, mark, ...(secrets === undefined ? {} : { secrets }) };
   const actionStarted = Date.now();
-  let outcome: ActionOutcome;
-  try {
-    outcome = await run(ctx, action);
-  } catch (error) {
-    outcome = failed(`${action.type} failed: ${errorText(error)}. Call observe to see the page, then try again.`, errorText(error));
-  }
+  const outcome = await runCaught(ctx, action);
   const actionMs = Date.now() - actionStarted;
 
   let report = emptyReport();
@@ -89,6 +87,14 @@ export async function step(host: PageHost, action: Action, secrets?: SecretSourc
     happened.downloads.map(async (d) => ({ event: d, saved: await d.saved })),
   );
   return finish(host, action, startedAt, outcome, { ...report, notes }, beforeUrl, happened, downloads);
+}
+
+async function runCaught(ctx: ActionContext, action: Action): Promise<ActionOutcome> {
+  try {
+    return await run(ctx, action);
+  } catch (error) {
+    return failed(`${action.type} failed: ${errorText(error)}. Call ${TOOL.observe} to see the page, then try again.`, errorText(error));
+  }
 }
 
 async function run(ctx: ActionContext, action: Action): Promise<ActionOutcome> {

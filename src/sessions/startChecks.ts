@@ -1,5 +1,6 @@
 import { BsmError } from '../errors.js';
 import type { SessionStartRequest } from '../notte/session.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /**
  * session_start values the browser would refuse deep inside the start (a protocol error after the browser and
@@ -27,13 +28,13 @@ export function checkStartRequest(request: SessionStartRequest): void {
   const ua = request.user_agent;
   if (ua !== undefined && ua !== null) {
     if (ua.trim() === '') refuse('user_agent', 'is empty.', 'Give a User-Agent string, or leave user_agent out for the browser\'s own.');
-    if (controlAt(ua) >= 0) refuse('user_agent', `holds a control character (${where(ua)}); a header value cannot carry line breaks or NUL.`, 'Remove the control characters and call session_start again.');
+    if (controlAt(ua) >= 0) refuse('user_agent', `holds a control character (${where(ua)}); a header value cannot carry line breaks or NUL.`, `Remove the control characters and call ${TOOL.start} again.`);
   }
   for (const [name, value] of Object.entries(request.extra_http_headers ?? {})) {
     const field = `extra_http_headers.${excerpt(name)}`;
-    if (!TOKEN.test(name)) refuse(field, 'is not a valid header name (letters, digits and !#$%&\'*+.^_`|~- only, no spaces or colons).', 'Fix the header name and call session_start again.');
+    if (!TOKEN.test(name)) refuse(field, 'is not a valid header name (letters, digits and !#$%&\'*+.^_`|~- only, no spaces or colons).', `Fix the header name and call ${TOOL.start} again.`);
     if (BROWSER_OWNED.has(name.toLowerCase())) refuse(field, 'is set by the browser itself and cannot be overridden.', 'Leave it out of extra_http_headers.');
-    if (controlAt(value) >= 0) refuse(field, `value holds a control character (${where(value)}); a header value cannot carry line breaks or NUL.`, 'Remove the control characters and call session_start again.');
+    if (controlAt(value) >= 0) refuse(field, `value holds a control character (${where(value)}); a header value cannot carry line breaks or NUL.`, `Remove the control characters and call ${TOOL.start} again.`);
   }
   if (Array.isArray(request.proxies)) {
     const [proxy] = request.proxies;

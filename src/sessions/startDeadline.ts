@@ -1,5 +1,6 @@
 import { BsmError } from '../errors.js';
 import type { DriverSession } from '../drivers/driver.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /**
  * Waits for `open` at most `ms`. Past that the start fails with E_START_TIMEOUT; `abort` takes it out of the line,
@@ -16,8 +17,8 @@ export async function openWithin(open: (signal: AbortSignal) => Promise<DriverSe
       reject(
         new BsmError(
           'E_START_TIMEOUT',
-          `session_start did not get a browser within ${Math.round(ms / 1000)}s: the server is busy starting other sessions.`,
-          'Call session_start again in a moment; the operator can raise --start-timeout or lower --max-sessions.',
+          `${TOOL.start} did not get a browser within ${Math.round(ms / 1000)}s: the server is busy starting other sessions.`,
+          `Call ${TOOL.start} again in a moment; the operator can raise --start-timeout or lower --max-sessions.`,
         ),
       );
     }, ms);

@@ -9,7 +9,7 @@ export const observe = defineTool({
   name: TOOL.observe,
   title: 'Observe the page',
   description:
-    `The page as compact text with action ids (L link, B button, I input, O option, F image, M other) for ${TOOL.step}, valid until the next observe. ` +
+    `The page as compact text with action ids (L link, B button, I input, O option, F image, M other) for ${TOOL.step}, valid until the next ${TOOL.observe}. ` +
     `To find one thing on a long page, pass instructions: matches come first, far cheaper than reading on with cursor. Full text: ${TOOL.scrape}.`,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   input: z.strictObject({ session_id: sessionIdArg, ...observeInputShape }),

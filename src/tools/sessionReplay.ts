@@ -25,7 +25,7 @@ function fileBlocks(url: string | null, mimeType: string, embed: boolean): Conte
 export const sessionReplay = defineTool({
   name: TOOL.replay,
   title: 'Get a session recording',
-  description: 'After session_stop of a session started with recording: true: its Playwright trace and MP4 video, as resource links.',
+  description: `After ${TOOL.stop} of a session started with recording: true: its Playwright trace and MP4 video, as resource links.`,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: z.strictObject({
     session_id: sessionIdArg,

@@ -11,6 +11,7 @@ import { invalidInput } from './invalidInput.js';
 
 const str = (max: number): z.ZodString => z.string().max(max);
 const ignored = 'Ignored.';
+// eslint-disable-next-line no-restricted-syntax -- the scrape action's own fields, not the tool
 const scrapeTool = `scrape: unused (see the ${TOOL.scrape} tool).`;
 const unavailable = 'email_read/sms_read: unavailable.';
 
@@ -23,7 +24,7 @@ const unavailable = 'email_read/sms_read: unavailable.';
 export const StepInput = z.strictObject({
   session_id: sessionIdArg,
   type: z.enum([...INTERACTION_ACTION_TYPES, ...BROWSER_ACTION_TYPES]).describe('The action; each field says which actions use it.'),
-  id: str(MAX_NAME).optional().describe('From the latest observe, e.g. "B3".'),
+  id: str(MAX_NAME).optional().describe(`From the latest ${TOOL.observe}, e.g. "B3".`),
   selector: z.union([str(MAX_TEXT), z.record(z.string(), z.unknown())]).optional().describe('Instead of id: css=…, xpath=…, text=….'),
   value: z
     .union([str(MAX_PAYLOAD), z.boolean(), z.record(z.string(), str(MAX_TEXT).nullable())])

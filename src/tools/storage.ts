@@ -49,7 +49,7 @@ export const storageRead = defineTool({
 export const storageWrite = defineTool({
   name: TOOL.storageWrite,
   title: 'Write a session file',
-  description: `Put a file into the session's uploads/, for a step upload_file with file_path = file_name.`,
+  description: `Put a file into the session's uploads/, for a ${TOOL.step} upload_file with file_path = file_name.`,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: z.strictObject({
     session_id: sessionIdArg,

@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { StateView } from '../sessions/stateView.js';
 import { mimeTypeOf } from '../stores/mimeType.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /** The URI of a session's stored file: what storage_read links to and resources/read serves. */
 export function storageUri(sessionId: string, name: string): string {
@@ -17,7 +18,7 @@ export function registerStorageResources(server: McpServer, state: StateView): v
   server.registerResource(
     'session_storage',
     new ResourceTemplate('bsm-storage://{session_id}/{folder}/{name}', { list: undefined }),
-    { title: 'Session storage file', description: 'A file of a session\'s storage (downloads/ or uploads/), as storage_read names it.' },
+    { title: 'Session storage file', description: `A file of a session's storage (downloads/ or uploads/), as ${TOOL.storageRead} names it.` },
     async (uri, variables) => {
       const part = (key: string): string => decodeURIComponent(String(variables[key] ?? ''));
       const { info, bytes } = await state.storageRead(part('session_id'), `${part('folder')}/${part('name')}`);

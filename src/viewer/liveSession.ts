@@ -9,6 +9,7 @@ import type { ViewerInput } from './input.js';
 import type { Recorder } from './recorder.js';
 import { Screencast } from './screencast.js';
 import type { Frame, ScreencastFigures } from './screencast.js';
+import { viewportInPage } from '../page/injected/probesInPage.js';
 
 /** The agent's last steps shown in the viewer. */
 const SHOWN_STEPS = 20;
@@ -126,7 +127,7 @@ export class LiveSession {
   async input(input: ViewerInput): Promise<void> {
     this.onActivity();
     const page = this.#surface.page();
-    const size = page.viewportSize() ?? (await page.evaluate(() => ({ width: innerWidth, height: innerHeight })));
+    const size = page.viewportSize() ?? (await page.evaluate(viewportInPage));
     await dispatchInput(await this.screencast.cdpForInput(), input, size);
     // What the person did may navigate: tell the viewers once the page had a moment to move.
     setTimeout(() => void this.broadcastState(), 300).unref();

@@ -7,6 +7,7 @@ import { log } from '../log.js';
 import { ViewerInput } from './input.js';
 import type { LiveSession } from './liveSession.js';
 import { viewerHtml } from './page.js';
+import { TOOL } from '../notte/toolNames.js';
 
 /** /viewer/<token>, /viewer/<token>/events (SSE), /viewer/<token>/input, /viewer/<token>/control. */
 const ROUTE = /^\/viewer\/([A-Za-z0-9_-]{16,128})(?:\/(events|input|control))?\/?$/;
@@ -38,7 +39,7 @@ export async function handleViewer(req: IncomingMessage, res: ServerResponse, pa
   const match = ROUTE.exec(path);
   const live = match?.[1] === undefined ? undefined : find(match[1]);
   if (match === null || live === undefined || live.ended) {
-    send(res, 404, { error: 'No such viewer: the link is wrong, or its session has ended. session_status gives the current viewer_url.' });
+    send(res, 404, { error: `No such viewer: the link is wrong, or its session has ended. ${TOOL.status} gives the current viewer_url.` });
     return;
   }
   const sub = match[2];

@@ -8,11 +8,13 @@ import { toolsSection } from '../../scripts/readmeTools.js';
 import type { JsonSchemaNode } from '../../scripts/readmeTools.js';
 import { UNADVERTISED_KEY } from '../../src/notte/limits.js';
 import { StepInput } from '../../src/tools/step.js';
+import { BROWSER_ACTION_TYPES, INTERACTION_ACTION_TYPES } from '../../src/notte/actions.js';
 import { CAPS } from '../../src/tools/index.js';
 import { CAP_NAMES } from '../../src/notte/toolNames.js';
 import { startHttpServer, startStdio } from './harness.js';
 import type { HttpServer, StdioServer } from './harness.js';
 
+const ACTION_TYPES = [...INTERACTION_ACTION_TYPES, ...BROWSER_ACTION_TYPES];
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 /** The budget every model turn pays for the tools a default server lists (issue 7). */
@@ -36,11 +38,60 @@ function stringNodes(node: JsonSchemaNode, path: string, out: Array<{ path: stri
   for (const [key, child] of Object.entries(node.properties ?? {})) stringNodes(child, `${path}.${key}`, out);
 }
 
-/** Every compact JSON object in the README that starts with an action type: the step calls it documents. */
+/**
+ * Every compact JSON object in the README that starts with an action type, wherever it stands (the step
+ * description in the tools section included): the step calls it documents. A JSON Schema `{"type":"string"}` is not one.
+ */
 function documentedStepCalls(text: string): Record<string, unknown>[] {
   const calls: Record<string, unknown>[] = [];
-  for (const match of text.matchAll(/\{"type":"[a-z_]+"(?:,"[a-z_]+":(?:"[^"]*"|true|false|\d+))*\}/g)) {
+  for (const match of text.matchAll(/\{"type":"([a-z_]+)"(?:,"[a-z_]+":(?:"[^"]*"|true|false|\d+))*\}/g)) {
+    if (!(ACTION_TYPES as readonly string[]).includes(match[1] ?? '')) continue;
     calls.push(JSON.parse(match[0]) as Record<string, unknown>); // the README's examples (tool descriptions included)
+  }
+  return calls;
+}
+
+interface DocumentedCall {
+  tool: string;
+  args: Record<string, unknown>;
+  /** Where the README shows it, for the failure message. */
+  source: string;
+}
+
+/** The argument object of a README example; JSON.parse's result is unknown, and every example is an object. */
+function argsOf(json: string, source: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(json);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${source}: not a JSON object`);
+  return parsed as Record<string, unknown>; // checked just above to be a plain object
+}
+
+/**
+ * Every tool call the README documents, in the two ways it shows them: a line `tool {json}` in a fenced block
+ * ("A session, call by call"), and prose that names a tool in backticks and then its arguments in backticks,
+ * as an object (`step` with `{"type":"click","id":"B3"}`) or as members of one (`session_start` with
+ * `"profile": {"id": "shop"}`). A prose example may leave out session_id; the test adds one where the tool needs it.
+ */
+function documentedCalls(text: string, tools: readonly string[]): DocumentedCall[] {
+  const names = tools.join('|');
+  const calls: DocumentedCall[] = [];
+  const lines = text.split('\n');
+  let fenced = false;
+  for (const [index, line] of lines.entries()) {
+    if (line.startsWith('```')) {
+      fenced = !fenced;
+      continue;
+    }
+    const where = `README.md:${index + 1}`;
+    if (fenced) {
+      const call = new RegExp(`^(${names}) (\\{.*\\})$`).exec(line);
+      if (call?.[1] !== undefined && call[2] !== undefined) calls.push({ tool: call[1], args: argsOf(call[2], where), source: where });
+      continue;
+    }
+    for (const prose of line.matchAll(new RegExp(`\`(${names})\`[^\`]*?\`(\\{[^\`]*\\}|"[a-z_]+": ?[^\`]*)\``, 'g'))) {
+      const [, tool, json] = prose;
+      if (tool === undefined || json === undefined) continue;
+      calls.push({ tool, args: argsOf(json.startsWith('{') ? json : `{${json}}`, where), source: where });
+    }
   }
   return calls;
 }
@@ -119,6 +170,26 @@ describe('the contract a model reads: tools/list', () => {
     expect(start({ proxies: [{ type: 'external', server: 'http://127.0.0.1:3128' }] })).toBe(true);
     const scrape = ajv.compile(overStdio.find((tool) => tool.name === 'scrape')?.inputSchema ?? {});
     expect(scrape({ session_id: 'x', only_main_content: true, response_format: { type: 'object' } })).toBe(true);
+  });
+
+  it('validates every tool call the README documents against the listed schema of its tool (Ajv)', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const calls = documentedCalls(README, overHttp.map((tool) => tool.name));
+    // Every listed tool is shown at least once, so a tool's arguments cannot drift away from its example unseen.
+    expect([...new Set(calls.map((call) => call.tool))].sort()).toEqual(overHttp.map((tool) => tool.name).sort());
+    // The prose forms are read too: an object after the tool, and members of one.
+    expect(calls.some((call) => call.tool === 'step' && call.args['type'] === 'click' && call.source !== '' && call.args['session_id'] === undefined)).toBe(true);
+    expect(calls.some((call) => call.tool === 'session_start' && call.args['profile'] !== undefined)).toBe(true);
+    for (const call of calls) {
+      const listed = overHttp.find((tool) => tool.name === call.tool);
+      const validate = ajv.compile(listed?.inputSchema ?? {});
+      const needsSession = (listed?.inputSchema.required ?? []).includes('session_id');
+      const args = needsSession && call.args['session_id'] === undefined ? { session_id: 'S', ...call.args } : call.args;
+      expect(validate(args), `${call.source}: ${call.tool} ${JSON.stringify(call.args)}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    // A README typo is caught: the same calls with a field the tool does not take fail.
+    const write = ajv.compile(overHttp.find((tool) => tool.name === 'storage_write')?.inputSchema ?? {});
+    expect(write({ session_id: 'S', file_name: 'cv.pdf', content_base64: 'JVBERi0xLjQK' })).toBe(false);
   });
 
   it('is what the README tables show, rendered from the wire', () => {

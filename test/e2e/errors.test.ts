@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalDriver } from '../../src/drivers/local.js';
+import { createServer } from '../../src/server.js';
+import { SessionRegistry } from '../../src/sessions/registry.js';
+import { chromiumPath } from '../fixtures/chromium.js';
 import { PageServer } from '../fixtures/pageServer.js';
 import { call, chromiumProcesses, startSession, startStdio, waitFor } from './harness.js';
 import type { StdioServer } from './harness.js';
@@ -107,5 +116,66 @@ describe('a code per failure a user or a page can cause', () => {
     expect(await failure('session_start', {})).toMatch(/^E_SESSION_LIMIT: .*session_stop/);
     await call(server.client, 'session_stop', { session_id: second });
     expect(await failure('observe', { session_id: second })).toMatch(/^E_SESSION_NOT_ACTIVE: .*session_start/);
+  });
+});
+
+describe('codes a page or a step causes in a session of its own', () => {
+  it('E_NO_TAB once the page closed its own last tab, naming the step that opens one', async () => {
+    // A blank tab with one history entry may close itself (Chromium refuses window.close() once it has navigated).
+    const own = await startSession(server.client);
+    // close_tab keeps the last tab open; the page itself can still close it.
+    expect((await call(server.client, 'step', { session_id: own, type: 'close_tab' })).structured['success']).toBe(false);
+    await call(server.client, 'step', { session_id: own, type: 'evaluate_js', code: 'setTimeout(() => window.close(), 0); "closing"' });
+    await waitFor('the tab to close', async () => (await call(server.client, 'observe', { session_id: own })).isError, (isError) => isError, 20_000);
+    expect(await failure('observe', { session_id: own })).toMatch(/^E_NO_TAB: The session has no open tab\. Open one with a goto_new_tab step\./);
+    expect(await failure('scrape', { session_id: own })).toMatch(/^E_NO_TAB: /);
+    // The hint is right: a goto_new_tab step opens a tab and the session reads again.
+    const opened = await call(server.client, 'step', { session_id: own, type: 'goto_new_tab', url: pages.url('/page') });
+    expect(opened.structured['success'], opened.text).toBe(true);
+    expect((await call(server.client, 'observe', { session_id: own })).text).toContain('Errors');
+    await call(server.client, 'session_stop', { session_id: own });
+  });
+
+  it('E_TIMEOUT in the step answer when an evaluate_js script outlives its limit', async () => {
+    // --step-timeout 8 gives a script half of it (4 s), so the test need not wait out the default 45 s.
+    const quick = await startStdio(['--step-timeout', '8']);
+    try {
+      const own = await startSession(quick.client, { url: pages.url('/page') });
+      const result = await call(quick.client, 'step', { session_id: own, type: 'evaluate_js', code: 'new Promise(() => {})' });
+      expect(result.isError, result.text).toBe(false);
+      expect(result.structured['success']).toBe(false);
+      expect(result.structured['message']).toMatch(/^The script was still running after 4000ms\./);
+      expect(result.structured['exception']).toBe('E_TIMEOUT: The script did not finish within 4000ms.');
+      // The session goes on: the next script answers.
+      const next = await call(quick.client, 'step', { session_id: own, type: 'evaluate_js', code: '6 * 7' });
+      expect(next.structured['success'], next.text).toBe(true);
+    } finally {
+      await quick.close();
+      await waitFor('no Chromium left', () => chromiumProcesses(quick.tag).length, (n) => n === 0, 15_000);
+    }
+  });
+});
+
+describe('E_SHUTTING_DOWN', () => {
+  // Over stdio and HTTP the CLI closes the transport before the registry starts shutting down, so no client request
+  // can reach this refusal through the built server today. It guards an in-process server (and any future transport
+  // that stays open while sessions close): tested here through an in-memory MCP client on the real registry.
+  it('a session_start after shutdown began is refused with the code and what to do', async () => {
+    const outputDir = await mkdtemp(join(tmpdir(), 'bsm-shutdown-'));
+    const driver = new LocalDriver({ executablePath: chromiumPath(), browserArgs: [], uploadRoots: [outputDir], allowLocalUrls: true });
+    const registry = new SessionRegistry(driver, { maxSessions: 1, maxSessionsPerClient: 1, minuteMs: 60_000, outputDir });
+    const mcp = createServer(registry, 'in-process', []);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'e2e-in-process', version: '1.0.0' });
+    await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);
+    try {
+      await registry.shutdown();
+      const result = await call(client, 'session_start', {});
+      expect(result.isError).toBe(true);
+      expect(result.text).toBe('E_SHUTTING_DOWN: The server is shutting down. Reconnect and try again.');
+    } finally {
+      await client.close();
+      await rm(outputDir, { recursive: true, force: true });
+    }
   });
 });

@@ -128,6 +128,22 @@ describe('reading fidelity', () => {
     expect(seen.text).toContain('[M1 doc-noteref (1)]');
   });
 
+  it('then aria-label before title, and title before class-derived names, which come last', async () => {
+    const id = await open('/label-order', `<h1>Toolbar</h1>
+      <button aria-label="Close dialog" title="Dismiss" class="btn-close">×</button>
+      <button title="Search the site" class="search-icon">⌕</button>
+      <button class="btn btn-primary icon-trash"></button>
+      <button class="btn"><i class="fa fa-solid fa-gear"></i></button>
+      <button title="Share" class="btn"><i class="fa fa-share"></i></button>
+      <button class="btn p-2 rounded">Save draft</button>
+      <button class="flex items-center"></button>`);
+    const seen = await call(server.client, 'observe', { session_id: id });
+    const labels = listed(seen.structured).map((action) => action.label);
+    // aria-label over title (and over the symbol); title over the symbol and the class; the classes name only the
+    // buttons nothing else names, and only icon or button classes do (a utility class names nothing).
+    expect(labels).toEqual(['Close dialog', 'Search the site', 'trash', 'gear', 'Share', 'Save draft', undefined]);
+  });
+
   it('scrapes every element a selector matches, in order, and says how many matched', async () => {
     const cards = ['Alpha', 'Beta', 'Gamma'].map((name) => `<div class="card"><h2>${name}</h2><p>${name} card body.</p></div>`).join('');
     const id = await open('/cards', `<h1>Cards</h1>${cards}`);

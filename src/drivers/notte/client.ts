@@ -3,6 +3,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import { BsmError } from '../../errors.js';
 import type { ErrorCode } from '../../errors.js';
 import { log } from '../../log.js';
+import { TOOL } from '../../notte/toolNames.js';
 
 export interface NotteClientOptions {
   /** Base URL of the API, e.g. https://api.notte.cc or a self-hosted server. */
@@ -42,7 +43,7 @@ function codeOf(status: number): ErrorCode {
 const HINTS: Partial<Record<ErrorCode, string>> = {
   E_BACKEND_AUTH: 'Check NOTTE_API_KEY (the server reads it at start).',
   E_BACKEND_UNAVAILABLE: 'The Notte API did not answer well; try again in a moment.',
-  E_SESSION_LIMIT: 'Stop a session with session_stop, or try again later.',
+  E_SESSION_LIMIT: `Stop a session with ${TOOL.stop}, or try again later.`,
 };
 
 /** The API's words from an error body: FastAPI's detail (string or list), or {message}, or {error}. */

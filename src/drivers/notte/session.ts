@@ -315,7 +315,7 @@ export class NotteSession implements DriverSession {
     const nextCursor = cut ? `${kept.epoch}.${end}` : undefined;
     const description = [
       ...kept.head,
-      ...(start > 0 ? ['… continued from the previous observe (same ids)'] : []),
+      ...(start > 0 ? [`… continued from the previous ${TOOL.observe} (same ids)`] : []),
       PAGE_OPEN,
       ...kept.body.slice(start, end),
       PAGE_CLOSE,

@@ -5,6 +5,9 @@ import { watchNavigation } from './navigationWatch.js';
 import { name, onTarget } from './target.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
+import { TOOL } from '../../notte/toolNames.js';
+import { clickThroughScript, hitTestInPage, isDisabledInPage, opensTab } from '../injected/actionsInPage.js';
+import type { Hit } from '../injected/actionsInPage.js';
 
 // The step's own timeout, whole: on a loaded machine Playwright's actionability checks (and the navigation a
 // click starts) can take seconds, and an inner limit shorter than the agent's would blame the page for it.
@@ -31,13 +34,7 @@ export async function click(ctx: ActionContext, action: ActionOf<'click'>): Prom
 /** A link or a form submit whose target names another browsing context opens a tab when clicked. */
 async function opensNewTab(target: Target): Promise<boolean> {
   return target.handle
-    .evaluate((node) => {
-      if (!(node instanceof Element)) return false;
-      const link = node.closest('a[href], area[href]');
-      const form = link === null && node.matches('button, input[type=submit], input[type=image]') ? node.closest('form') : null;
-      const name = (link?.getAttribute('target') ?? form?.getAttribute('target') ?? '').trim().toLowerCase();
-      return name !== '' && !['_self', '_parent', '_top'].includes(name);
-    })
+    .evaluate(opensTab)
     .catch(() => false);
 }
 
@@ -50,7 +47,7 @@ export async function downloadFile(ctx: ActionContext, action: ActionOf<'downloa
     if (!result.ok) return failed(result.message, result.exception);
     const download = await ctx.events.waitForDownload(ctx.mark, action.timeout);
     if (download === undefined) {
-      return failed(`Clicked ${name(target)} but no download started within ${action.timeout}ms. Call observe: the page may need another step first.`);
+      return failed(`Clicked ${name(target)} but no download started within ${action.timeout}ms. Call ${TOOL.observe}: the page may need another ${TOOL.step} first.`);
     }
     const saved = await download.saved;
     if (saved.path === null) return failed(`The download of ${download.suggestedFilename} failed: ${saved.error ?? 'unknown error'}.`, saved.error ?? null);
@@ -61,7 +58,7 @@ export async function downloadFile(ctx: ActionContext, action: ActionOf<'downloa
 /** Clicks like a person would; fails fast on disabled elements and names what covers a blocked one. */
 export async function clickTarget(target: Target, timeout: number): Promise<ClickResult> {
   if (await isDisabled(target)) {
-    return { ok: false, message: `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call observe to check.`, exception: null };
+    return { ok: false, message: `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call ${TOOL.observe} to check.`, exception: null };
   }
   const navigation = watchNavigation(target.page);
   try {
@@ -71,29 +68,27 @@ export async function clickTarget(target: Target, timeout: number): Promise<Clic
     // The click landed and the page is leaving: the document the checks ran in is gone, which is success.
     if (navigation.started() || isContextGone(error)) return { ok: true, note: ' The page navigated.' };
     if (!isTimeout(error)) {
-      return { ok: false, message: `Could not click ${name(target)}: ${errorText(error)}. Call observe again and use a current id.`, exception: errorText(error) };
+      return { ok: false, message: `Could not click ${name(target)}: ${errorText(error)}. Call ${TOOL.observe} again and use a current id.`, exception: errorText(error) };
     }
     const hit = await hitTest(target);
     if (navigation.started() || hit.state === 'gone') return { ok: true, note: ' The page navigated.' };
     if (hit.state === 'covered') {
       return {
         ok: false,
-        message: `${name(target)} is covered by ${hit.by}, which would get the click. Close or dismiss that first (observe lists its buttons), then click again.`,
+        message: `${name(target)} is covered by ${hit.by}, which would get the click. Close or dismiss that first (${TOOL.observe} lists its buttons), then click again.`,
         exception: errorText(error),
       };
     }
     if (hit.state === 'hidden') {
       return {
         ok: false,
-        message: `${name(target)} is not visible, so it cannot be clicked. Open the menu or section that contains it, or scroll, then call observe.`,
+        message: `${name(target)} is not visible, so it cannot be clicked. Open the menu or section that contains it, or scroll, then call ${TOOL.observe}.`,
         exception: errorText(error),
       };
     }
     // Nothing covers it and it is visible, yet Playwright's checks never passed (endless animation, odd layout):
     // a JS click does what the user's click would.
-    await target.handle.evaluate((node) => {
-      node.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, view: window }));
-    });
+    await target.handle.evaluate(clickThroughScript);
     return { ok: true, note: ` (Playwright's click timed out after ${timeout}ms; clicked through JavaScript instead)` };
   } finally {
     navigation.stop();
@@ -102,42 +97,13 @@ export async function clickTarget(target: Target, timeout: number): Promise<Clic
 
 async function isDisabled(target: Target): Promise<boolean> {
   return target.handle
-    .evaluate((node) => {
-      if (!(node instanceof Element)) return false;
-      if (node.getAttribute('aria-disabled') === 'true') return true;
-      const control = node as HTMLButtonElement; // `disabled` is read only when the element has it
-      if (typeof control.disabled === 'boolean' && control.disabled) return true;
-      return node.matches('fieldset[disabled] :is(button, input, select, textarea)');
-    })
+    .evaluate(isDisabledInPage)
     .catch(() => false);
 }
 
-/** `gone`: the element's document died under the check (the page navigated), so nothing can be said of it. */
-type Hit = { state: 'clear' } | { state: 'hidden' } | { state: 'gone' } | { state: 'covered'; by: string };
 
 async function hitTest(target: Target): Promise<Hit> {
   return target.handle
-    .evaluate((node): Hit => {
-      if (!(node instanceof Element)) return { state: 'clear' };
-      node.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
-      const rect = node.getBoundingClientRect();
-      const style = getComputedStyle(node);
-      if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden' || style.display === 'none') return { state: 'hidden' };
-      const x = rect.left + rect.width / 2;
-      const y = rect.top + rect.height / 2;
-      let hit = document.elementFromPoint(x, y);
-      // Descend into shadow roots: the document only reports their host.
-      while (hit?.shadowRoot !== null && hit?.shadowRoot !== undefined) {
-        const inner = hit.shadowRoot.elementFromPoint(x, y);
-        if (inner === null || inner === hit) break;
-        hit = inner;
-      }
-      if (hit === null || hit === node || node.contains(hit) || hit.contains(node)) return { state: 'clear' };
-      const cover = hit.closest('dialog, [role=dialog], [aria-modal], [id], [class]') ?? hit;
-      const id = cover.id === '' ? '' : ` id="${cover.id}"`;
-      const cls = typeof cover.className === 'string' && cover.className.trim() !== '' ? ` class="${cover.className.trim().slice(0, 40)}"` : '';
-      const text = ((cover as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim().slice(0, 50); // undefined on SVG: `??` covers it
-      return { state: 'covered', by: `<${cover.tagName.toLowerCase()}${id}${cls}>${text === '' ? '' : ` "${text}"`}` };
-    })
+    .evaluate(hitTestInPage)
     .catch((error: unknown): Hit => (isContextGone(error) ? { state: 'gone' } : { state: 'hidden' }));
 }

@@ -7,52 +7,23 @@ import { name, onTarget } from './target.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
 import { resolveUploadPath } from './uploadPath.js';
+import { TOOL } from '../../notte/toolNames.js';
+import { controlInfoInPage, firstLabel, matchOption, moveCaretToEnd, selectOf, shownValue } from '../injected/actionsInPage.js';
+import type { ControlInfo } from '../injected/actionsInPage.js';
 
-/** What kind of control an element is, as far as entering values goes. */
-interface ControlInfo {
-  kind: 'text' | 'select' | 'checkbox' | 'radio' | 'file' | 'other';
-  disabled: boolean;
-  readonly: boolean;
-  secret: boolean;
+
+async function controlInfo(handle: ElementHandle): Promise<ControlInfo> {
+  return handle.evaluate(controlInfoInPage);
 }
 
-async function controlInfo(handle: ElementHandle<Node>): Promise<ControlInfo> {
-  return handle.evaluate((node): ControlInfo => {
-    const none: ControlInfo = { kind: 'other', disabled: false, readonly: false, secret: false };
-    if (!(node instanceof HTMLElement)) return none;
-    const disabled = node.matches(':disabled') || node.getAttribute('aria-disabled') === 'true';
-    const readonly = node.matches(':read-only') && !node.isContentEditable && node.getAttribute('role') === null && /^(INPUT|TEXTAREA)$/.test(node.tagName);
-    const role = node.getAttribute('role');
-    if (node instanceof HTMLSelectElement || node instanceof HTMLOptionElement) return { ...none, kind: 'select', disabled };
-    if (node instanceof HTMLInputElement) {
-      const type = node.type;
-      if (type === 'checkbox') return { ...none, kind: 'checkbox', disabled };
-      if (type === 'radio') return { ...none, kind: 'radio', disabled };
-      if (type === 'file') return { ...none, kind: 'file', disabled };
-      if (/^(button|submit|reset|image|hidden)$/.test(type)) return { ...none, disabled };
-      return { kind: 'text', disabled, readonly, secret: type === 'password' };
-    }
-    if (node instanceof HTMLTextAreaElement || node.isContentEditable || role === 'textbox' || role === 'searchbox') {
-      return { kind: 'text', disabled, readonly, secret: false };
-    }
-    if (role === 'checkbox' || role === 'switch') return { ...none, kind: 'checkbox', disabled };
-    if (role === 'radio') return { ...none, kind: 'radio', disabled };
-    if (role === 'combobox' || role === 'listbox') return { ...none, kind: 'select', disabled };
-    return { ...none, disabled };
-  });
-}
-
-async function valueOf(handle: ElementHandle<Node>): Promise<string> {
+async function valueOf(handle: ElementHandle): Promise<string> {
   return handle
-    .evaluate((node) => {
-      if (node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement || node instanceof HTMLSelectElement) return node.value;
-      return node instanceof HTMLElement ? node.innerText : (node.textContent ?? '');
-    })
+    .evaluate(shownValue)
     .catch(() => '');
 }
 
 function disabledMessage(target: Target): string {
-  return `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call observe to check.`;
+  return `Element is disabled: ${name(target)}. It may become enabled after other fields are filled; call ${TOOL.observe} to check.`;
 }
 
 export async function fill(
@@ -70,7 +41,7 @@ export async function fill(
     try {
       return hide(await fillControl(target, { ...info, secret }, { ...action, value: resolved.value }));
     } catch (error) {
-      return hide(failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call observe and try again.`, errorText(error)));
+      return hide(failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call ${TOOL.observe} and try again.`, errorText(error)));
     }
   });
 }
@@ -111,24 +82,6 @@ async function fillControl(
   return ok(`Filled ${name(target)} with ${shown}.${differs}`);
 }
 
-function moveCaretToEnd(node: Node): void {
-  if (node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement) {
-    const end = node.value.length;
-    try {
-      node.setSelectionRange(end, end);
-    } catch {
-      // email/number inputs have no selection API; the caret is already at the end after focus there.
-    }
-    return;
-  }
-  const selection = window.getSelection();
-  if (selection === null) return;
-  const range = document.createRange();
-  range.selectNodeContents(node);
-  range.collapse(false);
-  selection.removeAllRanges();
-  selection.addRange(range);
-}
 
 export async function check(ctx: ActionContext, action: ActionOf<'check'>): Promise<ActionOutcome> {
   return onTarget(ctx, action, async (target) => {
@@ -144,14 +97,14 @@ export async function check(ctx: ActionContext, action: ActionOf<'check'>): Prom
       await target.handle.setChecked(action.value, { timeout: clickTimeout(action.timeout) });
     } catch (error) {
       // Styled forms hide the native input and show its label: clicking the label is what a person does.
-      const label = await target.handle.evaluateHandle((node) => (node instanceof HTMLInputElement ? (node.labels?.[0] ?? null) : null));
+      const label = await target.handle.evaluateHandle(firstLabel);
       const labelElement = label.asElement();
       if (labelElement === null) return failed(`Could not ${action.value ? 'check' : 'uncheck'} ${name(target)}: ${errorText(error)}.`, errorText(error));
       await labelElement.click({ timeout: clickTimeout(action.timeout) });
     }
     const checked = await target.handle.isChecked().catch(() => !action.value);
     if (checked !== action.value) {
-      return failed(`${name(target)} is still ${checked ? 'checked' : 'unchecked'} after the click; the page may block it. Call observe.`);
+      return failed(`${name(target)} is still ${checked ? 'checked' : 'unchecked'} after the click; the page may block it. Call ${TOOL.observe}.`);
     }
     return ok(`${action.value ? 'Checked' : 'Unchecked'} ${name(target)}.`);
   });
@@ -165,34 +118,12 @@ export async function selectDropdownOption(ctx: ActionContext, action: ActionOf<
   });
 }
 
-interface OptionMatch {
-  index: number;
-  text: string;
-  options: string[];
-}
 
 async function selectIn(target: Target, value: string, timeout: number): Promise<ActionOutcome> {
-  const select = await target.handle.evaluateHandle((node) =>
-    node instanceof HTMLOptionElement ? node.closest('select') : node instanceof HTMLSelectElement ? node : null,
-  );
+  const select = await target.handle.evaluateHandle(selectOf);
   const selectElement = select.asElement();
   if (selectElement === null) return selectCustom(target, value, timeout);
-  const match = await selectElement.evaluate((node, wanted): OptionMatch => {
-    const options = [...(node as HTMLSelectElement).options]; // the handle came from closest('select') / instanceof above
-    const norm = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
-    const tests = [
-      (o: HTMLOptionElement) => o.value === wanted,
-      (o: HTMLOptionElement) => o.text.trim() === wanted.trim(),
-      (o: HTMLOptionElement) => norm(o.text) === norm(wanted) || norm(o.value) === norm(wanted),
-      (o: HTMLOptionElement) => norm(o.text).includes(norm(wanted)),
-    ];
-    for (const test of tests) {
-      const index = options.findIndex(test);
-      const option = options[index];
-      if (option !== undefined) return { index, text: option.text.trim(), options: [] };
-    }
-    return { index: -1, text: '', options: options.slice(0, 15).map((o) => o.text.trim()) };
-  }, value);
+  const match = await selectElement.evaluate(matchOption, value);
   if (match.index < 0) {
     return failed(`${name(target)} has no option ${JSON.stringify(value)}. Options: ${match.options.map((o) => JSON.stringify(o)).join(', ')}.`);
   }
@@ -213,7 +144,7 @@ async function selectCustom(target: Target, value: string, timeout: number): Pro
   try {
     await option.click({ timeout: Math.min(timeout, 2_000) });
   } catch {
-    return failed(`Opened ${name(target)}, but no visible option ${JSON.stringify(value)} appeared. Call observe to see the open list and click an option by id.`);
+    return failed(`Opened ${name(target)}, but no visible option ${JSON.stringify(value)} appeared. Call ${TOOL.observe} to see the open list and click an option by id.`);
   }
   return ok(`Opened ${name(target)} and chose ${JSON.stringify(value)}.`);
 }
@@ -237,7 +168,7 @@ export async function uploadFile(ctx: ActionContext, action: ActionOf<'upload_fi
       try {
         await (await chooser).setFiles(verdict.path);
       } catch (error) {
-        return failed(`${name(target)} did not open a file chooser. Find the file input (input type=file) with observe and upload to it.`, errorText(error));
+        return failed(`${name(target)} did not open a file chooser. Find the file input (input type=file) with ${TOOL.observe} and upload to it.`, errorText(error));
       }
     }
     return ok(`Uploaded ${verdict.path} to ${name(target)}.`);

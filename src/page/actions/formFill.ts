@@ -3,6 +3,8 @@ import { resolveRecord } from '../secrets.js';
 import { errorText } from './errors.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
+import { TOOL } from '../../notte/toolNames.js';
+import { matchFields, tagNameOf } from '../injected/actionsInPage.js';
 
 /**
  * form_fill: values by meaning (email, first_name…) matched to the page's fields through their autocomplete
@@ -33,10 +35,6 @@ const PATTERNS: Record<FormFillKey, string> = {
   totp: 'otp|one.?time|2fa|verification.?code|auth.?code',
 };
 
-interface FieldMatch {
-  key: string;
-  index: number;
-}
 
 export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>): Promise<ActionOutcome> {
   const page = ctx.host.page();
@@ -53,7 +51,7 @@ export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>
     if (value === undefined || value === null) continue;
     const field = fields.nth(index);
     try {
-      const tag = await field.evaluate((el) => el.tagName);
+      const tag = await field.evaluate(tagNameOf);
       if (tag === 'SELECT') {
         await field.selectOption({ label: value }, { timeout: 2_000 }).catch(() => field.selectOption(value, { timeout: 2_000 }));
       } else {
@@ -70,37 +68,10 @@ export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>
     problems.length > 0 ? `could not fill ${problems.join('; ')}` : '',
   ].filter((n) => n !== '');
   if (filled.length === 0) {
-    return failed(`form_fill filled nothing: ${notes.join('; ')}. Call observe and fill the fields by id.`);
+    return failed(`form_fill filled nothing: ${notes.join('; ')}. Call ${TOOL.observe} and fill the fields by id.`);
   }
   return ok(`Filled ${filled.join(', ')}.${notes.length > 0 ? ` Note: ${notes.join('; ')}; fill those by id.` : ''}`);
 }
 
 const FIELD_SELECTOR = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio]):not([type=file]), select, textarea';
 
-/** In-page: for each wanted key, the index (among FIELD_SELECTOR matches) of the best visible, enabled field. */
-function matchFields(wanted: { key: string; tokens: string[]; pattern: string }[]): FieldMatch[] {
-  const selector = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio]):not([type=file]), select, textarea';
-  const fields = [...document.querySelectorAll<HTMLInputElement>(selector)]; // reading attributes common to input/select/textarea
-  const used = new Set<number>();
-  const describe = (el: HTMLInputElement): string[] =>
-    [el.name, el.id, el.getAttribute('placeholder') ?? '', el.getAttribute('aria-label') ?? '', ...[...(el.labels ?? [])].map((l) => l.innerText)]
-      .map((part) => part.trim().toLowerCase())
-      .filter((part) => part !== '');
-  const usable = (el: HTMLInputElement): boolean => !el.disabled && !el.readOnly && el.getClientRects().length > 0;
-  const out: FieldMatch[] = [];
-  for (const w of wanted) {
-    let index = fields.findIndex((el, i) => !used.has(i) && usable(el) && w.tokens.includes((el.getAttribute('autocomplete') ?? '').toLowerCase().split(/\s+/).pop() ?? ''));
-    if (index < 0) {
-      const re = new RegExp(w.pattern, 'i');
-      const passwordKey = /password/.test(w.key);
-      index = fields.findIndex((el, i) => !used.has(i) && usable(el) && (passwordKey ? el.type === 'password' : el.type !== 'password') && describe(el).some((part) => re.test(part)));
-      if (index < 0 && w.key === 'email') index = fields.findIndex((el, i) => !used.has(i) && usable(el) && el.type === 'email');
-      if (index < 0 && passwordKey) index = fields.findIndex((el, i) => !used.has(i) && usable(el) && el.type === 'password');
-    }
-    if (index >= 0) {
-      used.add(index);
-      out.push({ key: w.key, index });
-    }
-  }
-  return out;
-}

@@ -3,6 +3,7 @@ import type { ActionOf } from '../../notte/actions.js';
 import { errorText } from './errors.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
+import { focusedInPage } from '../injected/actionsInPage.js';
 
 export async function pressKey(ctx: ActionContext, action: ActionOf<'press_key'>): Promise<ActionOutcome> {
   const page = ctx.host.page();
@@ -24,13 +25,7 @@ export async function pressKey(ctx: ActionContext, action: ActionOf<'press_key'>
 /** The focused element as `<tag name>` (its aria-label, name, id or a short text), '' for the page itself. */
 async function focusedElement(page: Page): Promise<string> {
   return page
-    .evaluate(() => {
-      const el = document.activeElement;
-      if (el === null || el === document.body || el === document.documentElement) return '';
-      const text = el instanceof HTMLElement && !(el instanceof HTMLInputElement) && !(el instanceof HTMLTextAreaElement) ? el.innerText.replace(/\s+/g, ' ').trim().slice(0, 40) : '';
-      const name = el.getAttribute('aria-label') ?? el.getAttribute('name') ?? (el.id !== '' ? el.id : text);
-      return `<${el.tagName.toLowerCase()}${name === '' ? '' : ` ${name}`}>`;
-    })
+    .evaluate(focusedInPage)
     .catch(() => ''); // the page navigated under the probe: nothing is focused in a document that is gone
 }
 

@@ -30,7 +30,8 @@ export async function evaluateJs(ctx: ActionContext, action: ActionOf<'evaluate_
       // A busy loop holds the renderer: nothing else can run in that tab until it is replaced.
       const state = await probePage(page);
       const replaced = state === 'busy' ? ` ${await replaceTab(ctx.host, page, 'evaluate_js busy loop')}` : '';
-      return failed(`The script was still running after ${limitMs}ms${state === 'busy' ? ' and keeps the page busy (an endless loop?)' : ''}.${replaced}`, errorText(error));
+      // The exception carries the code, so an agent (or a test) can tell a timeout from a script that threw.
+      return failed(`The script was still running after ${limitMs}ms${state === 'busy' ? ' and keeps the page busy (an endless loop?)' : ''}.${replaced}`, error.toText());
     }
     return failed(`The script threw: ${errorText(error)}.`, errorText(error));
   }
@@ -85,7 +86,7 @@ export async function scrapeAction(ctx: ActionContext, action: ActionOf<'scrape'
       // response_format/instructions are accepted and ignored: structured output goes through the scrape tool.
     });
     const chars = result.data.markdown.length;
-    const more = result.nextCursor === undefined ? '' : ' The page is longer: use the scrape tool with cursor to read on.';
+    const more = result.nextCursor === undefined ? '' : ` The page is longer: use the ${TOOL.scrape} tool with cursor to read on.`;
     return ok(`Scraped ${chars} characters of markdown (in data.markdown).${more}`, { data: result.data });
   } catch (error) {
     return failed(`Scrape failed: ${errorText(error)}.`, errorText(error));
@@ -102,6 +103,7 @@ export function help(action: ActionOf<'help'>): ActionOutcome {
 
 export function unavailable(type: 'captcha_solve' | 'email_read' | 'sms_read'): ActionOutcome {
   const why: Record<typeof type, string> = {
+    // eslint-disable-next-line no-restricted-syntax -- "step by step" is the phrase, not the tool
     captcha_solve: `there is no captcha solver here. Solve it step by step (${TOOL.observe}, then click).`,
     email_read: 'there is no persona mailbox here.',
     sms_read: 'there is no persona phone here.',

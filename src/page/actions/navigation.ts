@@ -5,6 +5,7 @@ import { checkUrl } from '../urlPolicy.js';
 import { errorText, isTimeout } from './errors.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
+import { TOOL } from '../../notte/toolNames.js';
 
 // Browser actions carry no timeout; a navigation gets the spec's per-action default.
 const NAVIGATION_TIMEOUT_MS = DEFAULT_ACTION_TIMEOUT_MS;
@@ -31,7 +32,7 @@ async function open(page: Page, url: string): Promise<ActionOutcome> {
     return ok(`Navigated to ${page.url()}${status(response)}.`);
   } catch (error) {
     if (isTimeout(error)) {
-      return failed(`${url} did not finish loading within ${NAVIGATION_TIMEOUT_MS}ms. Call observe to see what did load, or try again.`, errorText(error));
+      return failed(`${url} did not finish loading within ${NAVIGATION_TIMEOUT_MS}ms. Call ${TOOL.observe} to see what did load, or try again.`, errorText(error));
     }
     return failed(`Could not open ${url}: ${errorText(error)}. Check the URL, or go_back.`, errorText(error));
   }
@@ -79,7 +80,7 @@ export async function history(ctx: ActionContext, direction: 'back' | 'forward')
     }
     return ok(`Went ${direction} to ${page.url()}${status(response)}.`);
   } catch (error) {
-    return failed(`Going ${direction} failed: ${errorText(error)}. Call observe to see where the tab is.`, errorText(error));
+    return failed(`Going ${direction} failed: ${errorText(error)}. Call ${TOOL.observe} to see where the tab is.`, errorText(error));
   }
 }
 
@@ -89,6 +90,6 @@ export async function reload(ctx: ActionContext): Promise<ActionOutcome> {
     const response = await page.reload({ waitUntil: 'domcontentloaded', timeout: NAVIGATION_TIMEOUT_MS });
     return ok(`Reloaded ${page.url()}${status(response)}.`);
   } catch (error) {
-    return failed(`Reload failed: ${errorText(error)}. Call observe to see the page.`, errorText(error));
+    return failed(`Reload failed: ${errorText(error)}. Call ${TOOL.observe} to see the page.`, errorText(error));
   }
 }

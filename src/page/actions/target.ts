@@ -4,6 +4,7 @@ import type { Target } from '../locate.js';
 import { errorText, isContextGone } from './errors.js';
 import { failed, ok } from './types.js';
 import type { ActionContext, ActionOutcome } from './types.js';
+import { TOOL } from '../../notte/toolNames.js';
 
 /**
  * Runs `act` on the element the action names, then fills the resolved action (selector, text_label), records
@@ -25,7 +26,7 @@ export async function onTarget(
     // The action's own effect took the page away (a submit, a link) before Playwright's checks finished.
     outcome = isContextGone(error)
       ? ok(`Did ${action.type} on ${name(target)}. The page navigated.`)
-      : failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call observe and try again.`, errorText(error));
+      : failed(`${action.type} on ${name(target)} failed: ${errorText(error)}. Call ${TOOL.observe} and try again.`, errorText(error));
   }
   if (outcome.success && action.press_enter === true) {
     try {

@@ -1,4 +1,4 @@
-import type { InPageRegistry } from './observeTypes.js';
+import type { InPageRegistry, WalkArgs } from './observeTypes.js';
 
 /**
  * Runs inside a frame (serialized with toString): no imports, no closures over module scope.
@@ -20,8 +20,15 @@ export function remapIds(args: { epoch: number; pairs: [number, string][] }): bo
 }
 
 /** Runs inside a frame: which visible iframe slot (index in `__bsm.slots`) each element is, or -1. */
-export function slotIndexes(elements: Element[]): number[] {
+export function slotIndexes(elements: Node[]): number[] {
   // Same registry as above, written by walkFrame in this document.
   const registry = (globalThis as unknown as { __bsm?: InPageRegistry }).__bsm;
-  return elements.map((el) => (registry === undefined ? -1 : registry.slots.indexOf(el)));
+  return elements.map((el) => (registry === undefined ? -1 : registry.slots.findIndex((slot) => slot === el)));
+}
+
+/** Runs inside a frame: the walk installed in this document under `name` (collect.ts), or null when it is not there yet. */
+export function runInstalledWalk({ name, walkArgs }: { name: string; walkArgs: WalkArgs }): string | null {
+  // The global is ours (collect.ts installs it) or absent.
+  const walk = (globalThis as unknown as Record<string, ((a: WalkArgs) => string) | undefined>)[name];
+  return typeof walk === 'function' ? walk(walkArgs) : null;
 }

@@ -200,7 +200,31 @@ export function walkFrame(args: WalkArgs): string {
       return placeholder === '' ? el.name : '';
     }
     const svgTitle = el.querySelector('title');
-    return svgTitle === null ? '' : (svgTitle.textContent ?? '').trim();
+    const svgName = svgTitle === null ? '' : (svgTitle.textContent ?? '').trim();
+    return svgName !== '' ? svgName : classDerivedName(el);
+  };
+
+  // Only icon and button classes say what an element is for ("fa-trash", "btn-close", "search-icon"); layout and
+  // utility classes ("flex", "p-2", hashed "css-1x2y") would only add noise, so they never name anything.
+  const ICON_CLASS = /^(?:fa[srlbd]?|bi|mdi|glyphicon|icons?|ti|ion|ri|ph|btn|button)[-_]+([a-z][a-z-_]*)$|^([a-z][a-z-_]*?)[-_]+(?:icon|btn|button)$/;
+  const CLASS_NOISE = new Set(['solid', 'regular', 'light', 'thin', 'brands', 'duotone', 'sharp', 'primary', 'secondary', 'tertiary', 'success', 'danger', 'warning', 'info', 'dark', 'link', 'outline', 'default', 'sm', 'lg', 'xs', 'md', 'xl', 'fw', 'block', 'group', 'toolbar', 'wrapper', 'container', 'text', 'label', 'round', 'rounded', 'small', 'large', 'ghost', 'plain', 'flat', 'active', 'disabled', 'spin', 'pulse']);
+  const iconWords = (classes: string | null): string => {
+    for (const token of (classes ?? '').toLowerCase().split(/\s+/)) {
+      const match = ICON_CLASS.exec(token);
+      const words = (match?.[1] ?? match?.[2] ?? '').replace(/[-_]+/g, ' ').trim();
+      if (words !== '' && !CLASS_NOISE.has(words) && !words.startsWith('outline ')) return words;
+    }
+    return '';
+  };
+  /** The last name an element can get: its own icon class, or that of an icon inside it (`<button><i class="fa fa-trash">`). */
+  const classDerivedName = (el: Element): string => {
+    const own = iconWords(el.getAttribute('class'));
+    if (own !== '') return own;
+    for (const icon of Array.from(el.querySelectorAll('i[class], span[class], svg[class]')).slice(0, 4)) {
+      const words = iconWords(icon.getAttribute('class'));
+      if (words !== '') return words;
+    }
+    return '';
   };
 
   // Ids that occur more than once in the document, counted once per walk instead of one querySelectorAll per element.
@@ -427,7 +451,7 @@ export function walkFrame(args: WalkArgs): string {
     // come next, and only for text with no letter or digit ("×", "›") do they win over it. Fields keep their labels.
     const field = FIELD_ROLES.has(item.role);
     let name = !field && /[\p{L}\p{N}]/u.test(content) ? content : item.name;
-    if (name === '' && !field) name = content;
+    if (name === '' && !field) name = (el.getAttribute('title') ?? '').trim() || content;
     if (name === '') name = fallbackName(el);
     item.name = clip(name, args.maxLabel);
     texts.delete(index);
