@@ -42,7 +42,8 @@ export interface SettleOptions {
 // moves after the action, the page is mid-reaction: then 100 ms without mutations means the reaction is over.
 // Fetches answered by a local or nearby server take tens of ms; 150 ms of network silence (the spec allows up to
 // 500) catches chained requests without making every step slow. Caps keep busy pages (tickers, long polling) from
-// stalling the agent.
+// stalling the agent. These are the windows of an idle machine: both waits stretch them by the lateness of their
+// own timers (the page's, and this process's), so a loaded CPU lengthens the wait instead of cutting it short.
 const DOM_REACT_MS = 30;
 const DOM_QUIET_MS = 100;
 const DOM_MIN_MS = 50;
@@ -185,10 +186,15 @@ export class SettleWatch {
 
   async #waitNetworkIdle(): Promise<boolean> {
     const deadline = Date.now() + NETWORK_CAP_MS;
+    // As in the page's DOM wait: the quiet window stretches by how late this process's own timers fire, so a busy
+    // event loop that has not yet delivered a response's events is not mistaken for a quiet network.
+    let lag = 0;
     while (Date.now() < deadline) {
       if (this.#page.isClosed()) return true;
-      if (this.#inflight.size === 0 && Date.now() - this.#lastNetwork >= NETWORK_IDLE_MS) return true;
+      if (this.#inflight.size === 0 && Date.now() - this.#lastNetwork >= NETWORK_IDLE_MS + 2 * lag) return true;
+      const asked = Date.now();
       await sleep(25);
+      lag = Math.max(lag, Date.now() - asked - 25);
     }
     return false;
   }
