@@ -52,3 +52,28 @@ describe('an action whose target navigates', () => {
     await call(server.client, 'session_stop', { session_id: id });
   });
 });
+
+// A page slower than an idle machine's: what the action waits for comes after 2.5 s. The step's own timeout (15 s by
+// default) is the only limit; an inner limit of 2 s would report a working page as broken.
+describe('inner limits never undercut the step timeout', () => {
+  it('chooses an option of a custom dropdown whose list renders 2.5 s after it opens', async () => {
+    const url = pages.setContent('/late-list', `<div id="plan" role="combobox" tabindex="0" onclick="setTimeout(() => { document.getElementById('list').hidden = false; }, 2500)">Pick a plan</div>
+      <ul id="list" role="listbox" hidden><li role="option" onclick="document.title = 'Chose Pro'">Pro</li></ul>`);
+    const id = await startSession(server.client, { url });
+    const chosen = await call(server.client, 'step', { session_id: id, type: 'select_dropdown_option', selector: '#plan', value: 'Pro' });
+    expect(chosen.structured['success'], chosen.text).toBe(true);
+    expect((await call(server.client, 'observe', { session_id: id })).structured['metadata']).toMatchObject({ title: 'Chose Pro' });
+    await call(server.client, 'session_stop', { session_id: id });
+  });
+
+  it('form_fill fills a field that a slow reveal shows 3 s after the page loads', async () => {
+    const url = pages.setContent('/late-field', `<form><label>Email <input id="email" autocomplete="email" style="visibility: hidden"></label></form>
+      <script>setTimeout(() => { document.getElementById('email').style.visibility = 'visible'; }, 3000);</script>`);
+    const id = await startSession(server.client, { url });
+    const filled = await call(server.client, 'step', { session_id: id, type: 'form_fill', value: { email: 'ada@example.com' } });
+    expect(filled.structured['success'], filled.text).toBe(true);
+    const value = await call(server.client, 'step', { session_id: id, type: 'evaluate_js', code: "document.getElementById('email').value" });
+    expect(JSON.stringify(value.structured['data'])).toContain('ada@example.com');
+    await call(server.client, 'session_stop', { session_id: id });
+  });
+});

@@ -142,7 +142,7 @@ async function selectCustom(target: Target, value: string, timeout: number): Pro
     .filter({ visible: true })
     .first();
   try {
-    await option.click({ timeout: Math.min(timeout, 2_000) });
+    await option.click({ timeout });
   } catch {
     return failed(`Opened ${name(target)}, but no visible option ${JSON.stringify(value)} appeared. Call ${TOOL.observe} to see the open list and click an option by id.`);
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_ACTION_TIMEOUT_MS } from '../../notte/actions.js';
 import type { ActionOf, FormFillKey } from '../../notte/actions.js';
 import { resolveRecord } from '../secrets.js';
 import { errorText } from './errors.js';
@@ -44,6 +45,10 @@ export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>
   const wanted = keys.map((key) => ({ key, tokens: AUTOCOMPLETE[key], pattern: PATTERNS[key] }));
   const matches = await page.evaluate(matchFields, wanted);
   const fields = page.locator(FIELD_SELECTOR);
+  // One budget for the whole form, Notte's action default: a loaded machine slows every field, and a fixed short
+  // limit per field would report a fillable field as not fillable.
+  const deadline = Date.now() + DEFAULT_ACTION_TIMEOUT_MS;
+  const left = (): number => Math.max(1, deadline - Date.now());
   const filled: string[] = [];
   const problems: string[] = [];
   for (const { key, index } of matches) {
@@ -53,9 +58,9 @@ export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>
     try {
       const tag = await field.evaluate(tagNameOf);
       if (tag === 'SELECT') {
-        await field.selectOption({ label: value }, { timeout: 2_000 }).catch(() => field.selectOption(value, { timeout: 2_000 }));
+        await field.selectOption({ label: value }, { timeout: left() }).catch(() => field.selectOption(value, { timeout: left() }));
       } else {
-        await field.fill(value, { timeout: 2_000 });
+        await field.fill(value, { timeout: left() });
       }
       filled.push(key);
     } catch (error) {
