@@ -9,7 +9,7 @@ import type { JsonSchemaNode } from '../../scripts/readmeTools.js';
 import { UNADVERTISED_KEY } from '../../src/notte/limits.js';
 import { StepInput } from '../../src/tools/step.js';
 import { BROWSER_ACTION_TYPES, INTERACTION_ACTION_TYPES } from '../../src/notte/actions.js';
-import { CAPS } from '../../src/tools/index.js';
+import { CAPS, TOOLS } from '../../src/tools/index.js';
 import { CAP_NAMES } from '../../src/notte/toolNames.js';
 import { startHttpServer, startStdio } from './harness.js';
 import type { HttpServer, StdioServer } from './harness.js';
@@ -133,6 +133,19 @@ describe('the contract a model reads: tools/list', () => {
     expect(properties['timeout']).toMatchObject({ type: 'integer', default: 15000, minimum: 0, maximum: 120000 });
     expect(properties['time_ms']).toMatchObject({ type: 'integer', minimum: 0, maximum: 30000 });
     expect(JSON.stringify(schema)).not.toContain(UNADVERTISED_KEY);
+  });
+
+  it('advertises every tool\'s whole output: each field of its response object, with the required ones marked', () => {
+    for (const tool of overHttp) {
+      const defined = TOOLS.find((candidate) => candidate.name === tool.name);
+      expect(defined, tool.name).toBeDefined();
+      const schema = tool.outputSchema as JsonSchemaNode | undefined; // loosely typed by the SDK
+      expect(schema?.type, tool.name).toBe('object');
+      const shape = defined?.output.shape ?? {};
+      expect(Object.keys(schema?.properties ?? {}).sort(), tool.name).toEqual(Object.keys(shape).sort());
+      const required = Object.entries(shape).filter(([, field]) => !(field as { isOptional(): boolean }).isOptional()).map(([key]) => key);
+      expect([...(schema?.required ?? [])].sort(), tool.name).toEqual(required.sort());
+    }
   });
 
   it('gives every argument of every tool a type and a description, and every string a maximum length', () => {
