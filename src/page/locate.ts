@@ -38,7 +38,7 @@ export interface TargetSpec {
 export async function locate(host: PageHost, spec: TargetSpec): Promise<LocateResult> {
   const hasSelector = spec.selector !== undefined && spec.selector !== null;
   if (spec.id !== '') {
-    const byId = await locateById(host, spec.id);
+    const byId = await locateById(host, spec.id, spec.timeout);
     if (byId.ok || !hasSelector) return byId;
   }
   if (spec.selector !== undefined && spec.selector !== null) return locateBySelector(host.page(), spec.selector, spec.timeout);
@@ -48,7 +48,7 @@ export async function locate(host: PageHost, spec: TargetSpec): Promise<LocateRe
 // ---------------------------------------------------------------------------------------------------------------
 // By id
 
-async function locateById(host: PageHost, id: string): Promise<LocateResult> {
+async function locateById(host: PageHost, id: string, timeout: number): Promise<LocateResult> {
   const snapshot = host.snapshot;
   if (snapshot === undefined) {
     return fail(`No observation yet, so id ${id} means nothing. Call ${TOOL.observe} first, then use an id from it (or pass a selector).`);
@@ -66,7 +66,7 @@ async function locateById(host: PageHost, id: string): Promise<LocateResult> {
   const frame = await frameByPath(page, descriptor.framePath);
   const gone = `Element ${id} ${quote(descriptor.name)}is no longer on the page (it changed since ${TOOL.observe}). Call ${TOOL.observe} again and use a current id.`;
   if (frame === undefined) return fail(gone);
-  const refound = await refind(frame, descriptor);
+  const refound = await refind(frame, descriptor, timeout);
   if (refound === null) return fail(gone);
   return found(refound.handle, frame, page, descriptor, `re-found ${id} after re-render (${refound.how})`);
 }
@@ -97,13 +97,14 @@ async function frameByPath(page: Page, framePath: readonly string[]): Promise<Fr
 }
 
 
-async function refind(frame: Frame, d: ElementDescriptor): Promise<{ handle: ElementHandle; how: string } | null> {
+/** `timeout`: the action's own; the one match exists already, but a loaded machine can take seconds to hand it over. */
+async function refind(frame: Frame, d: ElementDescriptor, timeout: number): Promise<{ handle: ElementHandle; how: string } | null> {
   const key: DescriptorKey = { tag: d.tag, role: d.role, name: d.name, nth: d.nth };
   try {
     // Playwright css pierces open shadow roots, as the descriptor's selector expects.
     const candidates = frame.locator(`css=${d.selector}`);
     if ((await candidates.count()) === 1) {
-      const handle = await candidates.elementHandle({ timeout: 1_000 });
+      const handle = await candidates.elementHandle({ timeout });
       if (await handle.evaluate(matchesKey, key)) return { handle, how: 'by selector' };
       await handle.dispose();
     }
@@ -153,11 +154,13 @@ async function locateBySelector(page: Page, raw: string | NodeSelectors, timeout
     return fail(`Selector ${JSON.stringify(shown)} is not valid: ${errorText(error)}. Use css=…, xpath=…, text=… or an id from ${TOOL.observe}.`, error);
   }
   const count = await all.count();
-  // Several matches: act on the first visible one, as a person would.
-  const chosen = count > 1 ? all.filter({ visible: true }).first() : all.first();
-  const handle = (await chosen.elementHandle({ timeout: 1_000 }).catch(() => null)) ?? (await all.first().elementHandle());
-  const frame = await handle.ownerFrame();
-  if (frame === null) return fail(`The element for selector ${JSON.stringify(shown)} went away. Try again or call ${TOOL.observe}.`);
+  // Several matches: act on the first visible one, as a person would (the first of all when none is visible). Counted
+  // first, so the handle is taken of what exists now, without a wait that a loaded machine could run out of.
+  const visible = count > 1 ? all.filter({ visible: true }) : all;
+  const chosen = count > 1 && (await visible.count()) > 0 ? visible.first() : all.first();
+  const handle = await chosen.elementHandle({ timeout }).catch(() => null);
+  const frame = await handle?.ownerFrame();
+  if (handle === null || frame === null || frame === undefined) return fail(`The element for selector ${JSON.stringify(shown)} went away. Try again or call ${TOOL.observe}.`);
   const note = count > 1 ? `selector matched ${count} elements; used the first visible one` : undefined;
   const target = await found(handle, frame, page, undefined, note);
   if (target.ok) {
