@@ -81,6 +81,26 @@ async function healthz(server: HttpServer): Promise<{ active_sessions: number }>
   return (await res.json()) as { active_sessions: number };
 }
 
+/** Kills `what` (the processes `victims` finds) under one live session, then checks the session and the server. */
+async function killUnderSession(figures: ChaosFigures, url: string, what: string, victims: (tag: string) => number[], key: string): Promise<void> {
+  const server = await startHttpServer(['--client-timeout', '10']);
+  const { client } = await server.connect();
+  const first = await call(client, 'session_start', {});
+  if (first.isError) figures.failures.push(`${what} kill: start failed: ${first.text.slice(0, 160)}`);
+  const id = String(first.structured['session_id']);
+  await call(client, 'observe', { session_id: id, url });
+  const pids = victims(server.tag);
+  if (pids.length === 0) figures.failures.push(`${what} kill: nothing found to kill`);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  const ended = await waitFor(`the session to see its ${what} die`, async () => (await call(client, 'session_status', { session_id: id })).structured, (s) => s['status'] !== 'active', 20_000).catch(() => ({ status: 'active', error: null }));
+  if (ended['status'] !== 'error' || typeof ended['error'] !== 'string') figures.failures.push(`${what} kill: session status ${String(ended['status'])}, error ${String(ended['error'])}`);
+  const again = await call(client, 'session_start', {});
+  const seen = again.isError ? again : await call(client, 'observe', { session_id: String(again.structured['session_id']), url });
+  if (seen.isError || !seen.text.includes('Still here')) figures.failures.push(`${what} kill: the next session failed: ${seen.text.slice(0, 160)}`);
+  await server.stop();
+  figures.leftAfter[key] = await settleLeft(server.tag);
+}
+
 /** Kill -9 the browser, a session's renderer, the client, the server; then `cycles` random cycles on one server. */
 export async function runChaos(pages: PageServer, cycles: number, seed = 1): Promise<ChaosFigures> {
   const figures: ChaosFigures = { cycles, failures: [], leftAfter: {} };
@@ -91,43 +111,10 @@ export async function runChaos(pages: PageServer, cycles: number, seed = 1): Pro
     return random % n;
   };
 
-  // 1. The browser killed under live sessions: they end in error, a new session works, nothing is left.
-  {
-    const server = await startHttpServer(['--client-timeout', '10']);
-    const { client } = await server.connect();
-    const first = await call(client, 'session_start', {});
-    if (first.isError) figures.failures.push(`browser kill: start failed: ${first.text.slice(0, 160)}`);
-    const id = String(first.structured['session_id']);
-    await call(client, 'observe', { session_id: id, url });
-    for (const pid of liveChromium(server.tag)) process.kill(pid, 'SIGKILL');
-    const ended = await waitFor('the session to see the browser die', async () => (await call(client, 'session_status', { session_id: id })).structured['status'], (s) => s !== 'active', 20_000).catch(() => 'active');
-    if (ended !== 'error') figures.failures.push(`browser kill: session status ${String(ended)}`);
-    const again = await call(client, 'session_start', {});
-    const seen = again.isError ? again : await call(client, 'observe', { session_id: String(again.structured['session_id']), url });
-    if (seen.isError || !seen.text.includes('Still here')) figures.failures.push(`browser kill: the next session failed: ${seen.text.slice(0, 160)}`);
-    await server.stop();
-    figures.leftAfter['browser killed'] = await settleLeft(server.tag);
-  }
-
-  // 1b. A renderer killed under a live session: that session ends in error with the reason, the server goes on.
-  {
-    const server = await startHttpServer(['--client-timeout', '10']);
-    const { client } = await server.connect();
-    const first = await call(client, 'session_start', {});
-    if (first.isError) figures.failures.push(`renderer kill: start failed: ${first.text.slice(0, 160)}`);
-    const id = String(first.structured['session_id']);
-    await call(client, 'observe', { session_id: id, url });
-    const victims = renderers(server.tag);
-    if (victims.length === 0) figures.failures.push('renderer kill: no renderer found to kill');
-    for (const pid of victims) process.kill(pid, 'SIGKILL');
-    const ended = await waitFor('the session to see its renderer die', async () => (await call(client, 'session_status', { session_id: id })).structured, (s) => s['status'] !== 'active', 20_000).catch(() => ({ status: 'active', error: null }));
-    if (ended['status'] !== 'error' || typeof ended['error'] !== 'string') figures.failures.push(`renderer kill: session status ${String(ended['status'])}, error ${String(ended['error'])}`);
-    const again = await call(client, 'session_start', {});
-    const seen = again.isError ? again : await call(client, 'observe', { session_id: String(again.structured['session_id']), url });
-    if (seen.isError || !seen.text.includes('Still here')) figures.failures.push(`renderer kill: the next session failed: ${seen.text.slice(0, 160)}`);
-    await server.stop();
-    figures.leftAfter['renderer killed'] = await settleLeft(server.tag);
-  }
+  // 1. The browser, then 1b. a session's renderer, killed under a live session: it ends in error with the reason, a
+  // new session works, nothing is left.
+  await killUnderSession(figures, url, 'browser', liveChromium, 'browser killed');
+  await killUnderSession(figures, url, 'renderer', renderers, 'renderer killed');
 
   // 2. A client killed mid-conversation, and 3. the server itself killed with its sessions open.
   {
