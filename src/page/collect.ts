@@ -1,11 +1,11 @@
 import { BsmError } from '../errors.js';
 import { TOOL } from '../notte/toolNames.js';
 import type { ElementHandle, Frame, Page } from 'playwright-core';
-import { remapIds, slotIndexes } from './injected/observeRegistry.js';
+import { remapIds, runInstalledWalk, slotIndexes } from './injected/observeRegistry.js';
 import type { ElementFacts, RawViewport, WalkArgs, WireElement, WireResult } from './injected/observeTypes.js';
 import { walkFrame } from './injected/walkFrame.js';
 import { unreadableFrame } from './framePolicy.js';
-import { runInstalledWalk } from './injected/observeRegistry.js';
+import { WALK_GLOBAL } from './pageGlobals.js';
 
 /** One element with its final id, in top-page terms. */
 export interface PageElement extends ElementFacts {
@@ -147,8 +147,6 @@ function decodeSelectors(sels: readonly [number, string][]): string[] {
   });
 }
 
-/** The page global the walk lives under; non-enumerable, so page scripts walking window miss it. */
-const WALK_GLOBAL = '__bsmWalk';
 let walkInstaller: string | undefined;
 
 /**

@@ -9,10 +9,11 @@ import { collectStructure } from './injected/structureInPage.js';
 import { normalizeTables } from './injected/tablesInPage.js';
 import type { InPageArgs, InPageResult } from './injected/scrapeTypes.js';
 import { runInstalledScrape, runInstalledScrapeOn } from './injected/scrapeRunner.js';
+import { SCRAPE_GLOBAL } from './pageGlobals.js';
 import { vendorBundleExpression } from './vendorScripts.js';
 
-/** The page global the scrape library lives under; non-enumerable, so page scripts walking window miss it. */
-const GLOBAL = '__bsmScrape';
+/** The page global the scrape library lives under (see pageGlobals.ts). */
+const GLOBAL = SCRAPE_GLOBAL;
 
 let installer: string | undefined;
 

@@ -107,3 +107,26 @@ describe('calls on hostile pages are bounded and the session recovers', () => {
     await call(server.client, 'session_stop', { session_id: id });
   });
 });
+
+describe('a page that freezes the names our page libraries used to live under', () => {
+  it('is observed, scraped and clicked as any page: the names are new with every server process', async () => {
+    const frozen = ['__bsmWalk', '__bsmScrape', '__bsm', '__bsmSettle'];
+    const url = pages.setContent('/frozen', `<h1>Frozen names</h1><button onclick="document.title = 'pressed'">Press</button>
+      <script>for (const name of ${JSON.stringify(frozen)}) Object.defineProperty(window, name, { value: () => null, writable: false, configurable: false });</script>`);
+    const id = await startSession(server.client, { url });
+    const seen = await call(server.client, 'observe', { session_id: id });
+    expect(seen.isError, seen.text).toBe(false);
+    expect(seen.text).toContain('Frozen names');
+    const button = /\[(B\d+)[^\]]*Press/.exec(seen.text)?.[1];
+    expect(button, seen.text).toBeDefined();
+    const scraped = await call(server.client, 'scrape', { session_id: id });
+    expect(scraped.isError, scraped.text).toBe(false);
+    expect(scraped.text).toContain('# Frozen names');
+    const clicked = await call(server.client, 'step', { session_id: id, type: 'click', id: button });
+    expect(clicked.structured['success'], clicked.text).toBe(true);
+    const part = await call(server.client, 'scrape', { session_id: id, selector: 'h1' });
+    expect(part.isError, part.text).toBe(false);
+    expect((await call(server.client, 'observe', { session_id: id })).structured['metadata']).toMatchObject({ title: 'pressed' });
+    await call(server.client, 'session_stop', { session_id: id });
+  });
+});
