@@ -98,7 +98,13 @@ export class Screencast {
       this.#last = frame;
       for (const listener of this.#listeners) listener(frame);
     });
-    await cdp.send('Page.startScreencast', { format: 'jpeg', quality: JPEG_QUALITY, maxWidth: MAX_FRAME_SIDE, maxHeight: MAX_FRAME_SIDE });
+    try {
+      await cdp.send('Page.startScreencast', { format: 'jpeg', quality: JPEG_QUALITY, maxWidth: MAX_FRAME_SIDE, maxHeight: MAX_FRAME_SIDE });
+    } catch (error: unknown) {
+      // The tab closed or crashed under us: give its CDP session back instead of leaving it attached.
+      await cdp.detach().catch(() => undefined);
+      throw error;
+    }
     this.#page = page;
     this.#cdp = cdp;
     this.#figures.screencasts_running += 1;
