@@ -12,15 +12,13 @@ import { runInstalledScrape, runInstalledScrapeOn } from './injected/scrapeRunne
 import { SCRAPE_GLOBAL } from './pageGlobals.js';
 import { vendorBundleExpression } from './vendorScripts.js';
 
-/** The page global the scrape library lives under (see pageGlobals.ts). */
-const GLOBAL = SCRAPE_GLOBAL;
 
 let installer: string | undefined;
 
 /** Statements that define the in-page library (vendor bundles + our helpers) once in the current document. */
 function installStatements(): string {
   installer ??= [
-    `if (!globalThis.${GLOBAL}) {`,
+    `if (!globalThis.${SCRAPE_GLOBAL}) {`,
     `  const lib = { vendor: ${vendorBundleExpression()},`,
     `    cloneVisible: ${cloneVisible.toString()},`,
     `    normalizeTables: ${normalizeTables.toString()},`,
@@ -28,7 +26,7 @@ function installStatements(): string {
     `    collectStructure: ${collectStructure.toString()},`,
     `    toMarkdown: ${toMarkdown.toString()},`,
     `    run: ${scrapeInPage.toString()} };`,
-    `  Object.defineProperty(globalThis, '${GLOBAL}', { value: lib, configurable: true, enumerable: false });`,
+    `  Object.defineProperty(globalThis, '${SCRAPE_GLOBAL}', { value: lib, configurable: true, enumerable: false });`,
     `}`,
   ].join('\n');
   return installer;
@@ -42,14 +40,14 @@ function installStatements(): string {
  */
 export async function runScrapeInPage(page: Page, element: ElementHandle | null, args: InPageArgs): Promise<InPageResult> {
   if (element === null) {
-    const fast = await page.evaluate(runInstalledScrape, { args, name: GLOBAL });
+    const fast = await page.evaluate(runInstalledScrape, { args, name: SCRAPE_GLOBAL });
     if (fast !== null) return fast;
-    const expression = `(() => { ${installStatements()}\n return globalThis.${GLOBAL}.run(globalThis.${GLOBAL}, ${JSON.stringify(args)}, null); })()`;
+    const expression = `(() => { ${installStatements()}\n return globalThis.${SCRAPE_GLOBAL}.run(globalThis.${SCRAPE_GLOBAL}, ${JSON.stringify(args)}, null); })()`;
     // page.evaluate(string) is typed unknown; the expression returns scrapeInPage's InPageResult.
     return (await page.evaluate(expression)) as InPageResult;
   }
   const run = (): Promise<InPageResult | null> =>
-    element.evaluate(runInstalledScrapeOn, { args, name: GLOBAL });
+    element.evaluate(runInstalledScrapeOn, { args, name: SCRAPE_GLOBAL });
   const fast = await run();
   if (fast !== null) return fast;
   const frame: Frame | null = await element.ownerFrame();

@@ -43,7 +43,7 @@ export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>
   if (!resolved.ok) return failed(resolved.message);
   const keys = Object.keys(action.value) as FormFillKey[]; // keys were validated against FORM_FILL_KEYS by the schema
   const wanted = keys.map((key) => ({ key, tokens: AUTOCOMPLETE[key], pattern: PATTERNS[key] }));
-  const matches = await page.evaluate(matchFields, wanted);
+  const matches = await page.evaluate(matchFields, { wanted, selector: FIELD_SELECTOR });
   const fields = page.locator(FIELD_SELECTOR);
   // One budget for the whole form, Notte's action default: a loaded machine slows every field, and a fixed short
   // limit per field would report a fillable field as not fillable.
@@ -78,5 +78,6 @@ export async function formFill(ctx: ActionContext, action: ActionOf<'form_fill'>
   return ok(`Filled ${filled.join(', ')}.${notes.length > 0 ? ` Note: ${notes.join('; ')}; fill those by id.` : ''}`);
 }
 
+// The fields form_fill may fill; matchFields answers indexes into this very list, so both read it from here.
 const FIELD_SELECTOR = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio]):not([type=file]), select, textarea';
 

@@ -157,9 +157,8 @@ export interface FieldMatch {
   index: number;
 }
 
-/** In-page: for each wanted key, the index (among FIELD_SELECTOR matches) of the best visible, enabled field. */
-export function matchFields(wanted: { key: string; tokens: string[]; pattern: string }[]): FieldMatch[] {
-  const selector = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio]):not([type=file]), select, textarea';
+/** In-page: for each wanted key, the index (among `selector`'s matches: formFill's FIELD_SELECTOR) of the best visible, enabled field. */
+export function matchFields({ wanted, selector }: { wanted: { key: string; tokens: string[]; pattern: string }[]; selector: string }): FieldMatch[] {
   const fields = [...document.querySelectorAll<HTMLInputElement>(selector)]; // reading attributes common to input/select/textarea
   const used = new Set<number>();
   const describe = (el: HTMLInputElement): string[] =>
